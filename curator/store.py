@@ -1,0 +1,173 @@
+"""The SQLite database of one library: connection, transactions, and rows <-> records.
+
+SQLite is the single source of truth. Each record is stored whole as JSON (so unknown fields survive) with the
+columns and tags that lists, filters and facets need beside it. Writes happen inside ``transaction()``, which
+takes the write lock up front (``BEGIN IMMEDIATE``) so two processes queue instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .errors import CuratorError
+from .migrations import LATEST, MIGRATIONS
+from .model import TAG_FIELDS
+from .vocab import vocabularies
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Store:
+    """One open ``curator.db``. Thread-safe: every statement runs under one re-entrant lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
+                                        timeout=BUSY_TIMEOUT_MS / 1000)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as err:
+            raise CuratorError(f"{path} is not a Curator database ({err}); open another library folder or "
+                               "restore a backup with 'restore-backup'") from err
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self.db = sqlite_utils.Database(self.conn)
+        self.lock = threading.RLock()
+        self._depth = 0
+
+    # -- schema -----------------------------------------------------------------------------------------
+    @property
+    def user_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def needs_migration(self) -> bool:
+        version = self.user_version
+        if version > LATEST:
+            raise CuratorError(f"{self.path} was written by a newer Curator (schema {version}, this one knows "
+                               f"{LATEST}); update Curator before opening this library")
+        return version < LATEST
+
+    def migrate(self) -> None:
+        with self.lock:
+            for number in range(self.user_version + 1, LATEST + 1):
+                with self.transaction():
+                    MIGRATIONS[number - 1](self.conn)
+                    self.conn.execute(f"PRAGMA user_version={number}")
+
+    def has_data(self) -> bool:
+        return self.user_version > 0 and self.conn.execute("SELECT 1 FROM case_studies LIMIT 1").fetchone() is not None
+
+    # -- transactions -----------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All-or-nothing: commit on success, roll back on any exception. Nested calls join the outer one."""
+        with self.lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with self.lock:
+            cur = self.conn.execute(sql, params)
+            cols = [c[0] for c in cur.description or ()]
+            return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        with self.lock:
+            row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    # -- config -----------------------------------------------------------------------------------------
+    def get_config(self, key: str, default: str | None = None) -> str | None:
+        value = self.scalar("SELECT value FROM config WHERE key=?", (key,))
+        return default if value is None else value
+
+    def set_config(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT INTO config(key, value) VALUES (?, ?) "
+                              "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
+
+    def bump_generation(self) -> int:
+        """A counter that every change to records increases; the search index compares against it."""
+        self.conn.execute("INSERT INTO config(key, value) VALUES ('generation', '1') "
+                          "ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER) + 1")
+        return int(self.scalar("SELECT value FROM config WHERE key='generation'"))
+
+    @property
+    def generation(self) -> int:
+        return int(self.get_config("generation", "0") or 0)
+
+    # -- records ----------------------------------------------------------------------------------------
+    def state(self, case_id: str) -> dict[str, Any] | None:
+        """What history stores about one record: the record itself and whether it is in the trash."""
+        with self.lock:
+            row = self.conn.execute("SELECT data, deleted, version FROM case_studies WHERE id=?",
+                                    (case_id,)).fetchone()
+        if row is None:
+            return None
+        return {"record": json.loads(row[0]), "deleted": row[1], "version": row[2]}
+
+    def write_state(self, case_id: str, state: dict[str, Any] | None) -> None:
+        """Make the stored row equal ``state`` (``None`` removes it). Call inside a transaction."""
+        if state is None:
+            self.conn.execute("DELETE FROM case_studies WHERE id=?", (case_id,))
+            return
+        self.write_rows([(state["record"], state.get("deleted"), state.get("version", 1))])
+
+    def write_rows(self, rows: list[tuple[dict[str, Any], str | None, int]]) -> None:
+        """Insert or replace whole records with their tags (batched for imports)."""
+        regions = vocabularies().region_of
+        params = []
+        tags = []
+        for record, deleted, version in rows:
+            params.append((record["id"], record["title"], record.get("organisation") or "", record.get("ics"),
+                           regions(record.get("ics")), record["status"], record.get("year"), record["created"],
+                           record["updated"], deleted, version, dumps(record)))
+            for field in TAG_FIELDS:
+                tags.extend((record["id"], field, value) for value in record.get(field) or [])
+        ids = [(p[0],) for p in params]
+        self.conn.executemany("DELETE FROM case_tags WHERE case_id=?", ids)
+        self.conn.executemany(
+            "INSERT INTO case_studies(id, title, organisation, ics, region, status, year, created, updated,"
+            " deleted, version, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+            " title=excluded.title, organisation=excluded.organisation, ics=excluded.ics, region=excluded.region,"
+            " status=excluded.status, year=excluded.year, created=excluded.created, updated=excluded.updated,"
+            " deleted=excluded.deleted, version=excluded.version, data=excluded.data", params)
+        self.conn.executemany("INSERT OR IGNORE INTO case_tags(case_id, kind, value) VALUES (?,?,?)", tags)
+
+    def exists(self, case_id: str) -> bool:
+        return self.scalar("SELECT 1 FROM case_studies WHERE id=?", (case_id,)) is not None
+
+    def close(self) -> None:
+        with self.lock:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA optimize")
+            self.conn.close()
