@@ -18,7 +18,8 @@ from typing import Any
 from .errors import CuratorError, NothingToUndo
 from .store import Store, dumps
 
-REGULAR = "action NOT IN ('undo', 'redo')"
+#: Actions that change records and can be undone; 'undo', 'redo' and 'note' (audit events) are not.
+REGULAR = "action NOT IN ('undo', 'redo', 'note')"
 
 
 def now_iso() -> str:
@@ -45,12 +46,14 @@ class Changes:
 class Recorder:
     """Writes the history rows of one operation (one batch) inside the caller's transaction."""
 
-    def __init__(self, store: Store, label: str, action: str, undo_of: str | None = None) -> None:
+    def __init__(self, store: Store, label: str, action: str, undo_of: str | None = None,
+                 note: str | None = None) -> None:
         self.store = store
         self.batch = uuid.uuid4().hex
         self.label = label
         self.action = action
         self.undo_of = undo_of
+        self.note = note
         self.at = now_iso()
         self.user = os_user()
         self.rows: list[tuple] = []
@@ -59,12 +62,12 @@ class Recorder:
             action: str | None = None) -> None:
         self.rows.append((self.batch, case_id, action or self.action, self.label, self.at, self.user,
                           None if before is None else dumps(before), None if after is None else dumps(after),
-                          self.undo_of))
+                          self.undo_of, self.note))
 
     def flush(self) -> None:
         self.store.conn.executemany(
-            "INSERT INTO history(batch, case_id, action, label, at, user, before, after, undo_of)"
-            " VALUES (?,?,?,?,?,?,?,?,?)", self.rows)
+            "INSERT INTO history(batch, case_id, action, label, at, user, before, after, undo_of, note)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)", self.rows)
         self.rows.clear()
 
 
@@ -164,11 +167,11 @@ def _changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None)
 def record_history(store: Store, case_id: str) -> list[dict[str, Any]]:
     """Every change to one record, oldest first, with the fields each one changed."""
     out = []
-    for row in store.query("SELECT seq, at, user, action, label, before, after, undone FROM history "
+    for row in store.query("SELECT seq, at, user, action, label, note, before, after, undone FROM history "
                            "WHERE case_id=? ORDER BY seq", (case_id,)):
         before = json.loads(row["before"]) if row["before"] else None
         after = json.loads(row["after"]) if row["after"] else None
         out.append({"seq": row["seq"], "at": row["at"], "user": row["user"], "action": row["action"],
-                    "label": row["label"], "undone": bool(row["undone"]), "fields": _changed_fields(before, after),
+                    "label": row["label"], "note": row["note"], "undone": bool(row["undone"]), "fields": _changed_fields(before, after),
                     "before": before, "after": after})
     return out

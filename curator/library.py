@@ -233,8 +233,8 @@ class Library:
 
     # -- single-record writes ---------------------------------------------------------------------------
     def _write(self, label: str, action: str, case_id: str, before: dict[str, Any] | None,
-               after: dict[str, Any] | None) -> None:
-        recorder = Recorder(self.store, label, action)
+               after: dict[str, Any] | None, note: str | None = None) -> None:
+        recorder = Recorder(self.store, label, action, note=note)
         self.store.write_state(case_id, after)
         recorder.add(case_id, before, after)
         recorder.flush()
@@ -280,7 +280,8 @@ class Library:
         self._notify(Changes(label, {case_id}))
         return ordered(record), warnings
 
-    def set_status(self, case_id: str, status: str) -> dict[str, Any]:
+    def set_status(self, case_id: str, status: str, *, reason: str | None = None) -> dict[str, Any]:
+        """Move along the workflow; ``reason`` (e.g. the chair's decision) is kept in the history row."""
         with self.store.transaction():
             before = self._state_or_raise(case_id)
             record = dict(before["record"])
@@ -289,7 +290,7 @@ class Library:
             record["updated"] = now_iso()
             after = {"record": record, "deleted": before["deleted"], "version": before["version"] + 1}
             label = f"Change status to {status.replace('_', ' ')}"
-            self._write(label, "status", case_id, before, after)
+            self._write(label, "status", case_id, before, after, note=reason)
         self._notify(Changes(label, {case_id}))
         return ordered(record)
 
@@ -318,6 +319,16 @@ class Library:
             self._write(label, "restore", case_id, before, after)
         self._notify(Changes(label, {case_id}))
         return ordered(before["record"])
+
+    def record_event(self, case_id: str, label: str, note: str | None = None) -> None:
+        """Audit an event about a record that does not change it (a PII finding dismissed, a review decision
+        note): a history row with action 'note', which undo skips. Call inside ``store.transaction()`` to make it
+        part of a larger change."""
+        with self.store.transaction():
+            state = self._state_or_raise(case_id)
+            recorder = Recorder(self.store, label, "note", note=note)
+            recorder.add(case_id, state, state)
+            recorder.flush()
 
     def trash(self) -> list[dict[str, Any]]:
         return self.store.query("SELECT id, title, ics, status, deleted FROM case_studies "
