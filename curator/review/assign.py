@@ -45,7 +45,7 @@ def _send_to_review(library: Library, case_ids: list[str], why: str) -> None:
 
 
 def assign_auto(library: Library, per_case: int = 3) -> dict[str, Any]:
-    """Top up every reviewable case study to ``per_case`` reviewers: the least-loaded ones without a conflict.
+    """Top up every reviewable case study to ``per_case`` reviewers without a conflict, balancing load.
 
     Returns ``{"assignments": [{"case", "reviewer"}] (new ones), "short": [{"case", "needed", "reason"}]}``.
     """
@@ -60,32 +60,63 @@ def assign_auto(library: Library, per_case: int = 3) -> dict[str, Any]:
     for row in current:
         held.setdefault(row["case_id"], set()).add(row["reviewer_id"])
     open_cases = set(cases)
-    load = Counter(row["reviewer_id"] for row in current if row["case_id"] in open_cases)
-    order = {r.id: n for n, r in enumerate(panel)}
-    new: list[dict[str, str]] = []
-    short: list[dict[str, Any]] = []
+    load = Counter({r.id: 0 for r in panel})
+    load.update(row["reviewer_id"] for row in current if row["case_id"] in open_cases and row["reviewer_id"] in load)
+    eligible = {}
+    for case_id in cases:
+        record = library.get(case_id)
+        eligible[case_id] = [r.id for r in panel if r.id not in held.get(case_id, set())
+                             and r.conflict_with(record) is None]
+    plan = _plan(cases, eligible, {c: per_case - len(held.get(c, ())) for c in cases}, load)
+    names = {r.id: r.name for r in panel}
+    new = [{"case": case_id, "reviewer": rid} for case_id in cases for rid in plan.get(case_id, [])]
+    short = [{"case": c, "needed": per_case - len(held.get(c, ())) - len(plan.get(c, [])),
+              "reason": f"only {len(eligible[c])} more reviewer(s) without a conflict"}
+             for c in cases if per_case - len(held.get(c, ())) - len(plan.get(c, [])) > 0]
     stamp = now_iso()
     with library.store.transaction() as conn:
-        for case_id in cases:
-            have = held.get(case_id, set())
-            need = per_case - len(have)
-            if need <= 0:
-                continue
-            record = library.get(case_id)
-            free = [r for r in panel if r.id not in have and r.conflict_with(record) is None]
-            # least loaded first; ties broken by a stable hash so panels mix instead of forming fixed pairs
-            free.sort(key=lambda r: (load[r.id], hashlib.sha256(f"{case_id}:{r.id}".encode()).digest(), order[r.id]))
-            for reviewer in free[:need]:
-                conn.execute("INSERT INTO review_assignments(case_id, reviewer_id, assigned, how) VALUES (?,?,?,?)",
-                             (case_id, reviewer.id, stamp, "auto"))
-                library.record_event(case_id, f"Assigned to reviewer {reviewer.name}", "automatic assignment")
-                load[reviewer.id] += 1
-                new.append({"case": case_id, "reviewer": reviewer.id})
-            if len(free) < need:
-                short.append({"case": case_id, "needed": need - len(free),
-                              "reason": f"only {len(free)} more reviewer(s) without a conflict"})
+        for item in new:
+            conn.execute("INSERT INTO review_assignments(case_id, reviewer_id, assigned, how) VALUES (?,?,?,?)",
+                         (item["case"], item["reviewer"], stamp, "auto"))
+            library.record_event(item["case"], f"Assigned to reviewer {names[item['reviewer']]}",
+                                 "automatic assignment")
     _send_to_review(library, sorted({a["case"] for a in new}), "Reviewers assigned")
     return {"assignments": new, "short": short}
+
+
+def _plan(cases: list[str], eligible: dict[str, list[str]], need: dict[str, int], load: Counter
+          ) -> dict[str, list[str]]:
+    """Greedy, most constrained case first, least-loaded reviewer first; then move new assignments from the
+    busiest to the least busy reviewer while that narrows the gap. Ties break on a stable hash, so panels mix
+    instead of forming fixed pairs, and the same library always gets the same plan."""
+    def tie(case_id: str, rid: str) -> bytes:
+        return hashlib.sha256(f"{case_id}:{rid}".encode()).digest()
+
+    plan: dict[str, list[str]] = {}
+    for case_id in sorted(cases, key=lambda c: (len(eligible[c]) - need[c], c)):
+        if need[case_id] <= 0:
+            continue
+        chosen = sorted(eligible[case_id], key=lambda rid: (load[rid], tie(case_id, rid)))[:need[case_id]]
+        plan[case_id] = chosen
+        load.update(chosen)
+    moved = True
+    while moved:
+        moved = False
+        for hi in sorted(load, key=lambda rid: -load[rid]):
+            for lo in sorted(load, key=lambda rid: load[rid]):
+                if load[hi] - load[lo] <= 1:
+                    break
+                case_id = next((c for c, rids in plan.items() if hi in rids and lo in eligible[c]
+                                and lo not in rids), None)
+                if case_id:
+                    plan[case_id] = [lo if rid == hi else rid for rid in plan[case_id]]
+                    load[hi] -= 1
+                    load[lo] += 1
+                    moved = True
+                    break
+            if moved:
+                break
+    return plan
 
 
 def assign(library: Library, case_id: str, reviewer_ref: str, *, override_reason: str | None = None

@@ -134,7 +134,8 @@ def merge_returned(library: Library, ret: Returned, source: str) -> dict[str, An
     """Check everything, then write every review in one transaction; returns the merge report."""
     reviewer, rubric = _check(library, ret)
     checked = []
-    for case_id, response in ret.responses.items():
+    for case_id in [c["id"] for c in ret.cases if c["id"] in ret.responses]:  # in the file's order
+        response = ret.responses[case_id]
         where = f"{case_id}" if ret.kind == "pack" else f"{case_id} (row {response.get('row')})"
         draft = _incomplete(rubric, response)
         try:
