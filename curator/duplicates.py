@@ -19,10 +19,25 @@ ORG_THRESHOLD = 80.0
 BLOCKING_WORDS = 3
 
 
+#: Words that say what kind of organisation it is, not which one ("Moss Side PCN" is "Moss Side Primary Care
+#: Network").
+GENERIC_ORG_WORDS = frozenset(
+    ["nhs", "pcn", "primary", "care", "network", "networks", "foundation", "trust", "trusts", "the", "of", "and", "icb", "ics", "ccg", "council", "cic", "ltd", "limited", "partnership", "integrated", "board", "system", "health", "service", "services"])
+
+
 def key(text: str) -> str:
-    """Lower case, punctuation dropped (so 'B.P.' meets 'BP'), words sorted (so order does not matter)."""
-    text = re.sub(r"[^\w\s]", "", (text or "").casefold().replace("&", " and "))
+    """Lower case, hyphens as spaces, other punctuation dropped (so 'B.P.' meets 'BP'), words sorted."""
+    text = (text or "").casefold().replace("&", " and ")
+    text = re.sub(r"[^\w\s]", "", re.sub(r"[-‐–—/]", " ", text))
     return " ".join(sorted(text.split()))
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
+
+
+def org_key(text: str) -> str:
+    return " ".join(w for w in key(text).split() if w not in GENERIC_ORG_WORDS)
 
 
 @dataclass(frozen=True)
@@ -54,7 +69,7 @@ class DuplicateIndex:
             self._titles.append("")
             self._title_keys.append("")
             self._org_keys.append("")
-        self._titles[i], self._title_keys[i], self._org_keys[i] = title, title_key, key(organisation)
+        self._titles[i], self._title_keys[i], self._org_keys[i] = title, title_key, org_key(organisation)
         for word in set(title_key.split()):
             indexes, keys = self._postings.setdefault(word, ([], []))
             indexes.append(i)
@@ -62,9 +77,10 @@ class DuplicateIndex:
 
     def find(self, title: str, organisation: str, exclude: str | None = None) -> Match | None:
         """The closest held record whose title and organisation both closely match, if any."""
-        title_key, org = key(title), key(organisation)
+        title_key, org = key(title), org_key(organisation)
         if not title_key:
             return None
+        numbers = _numbers(title_key)
         words = sorted((w for w in set(title_key.split()) if w in self._postings),
                        key=lambda w: len(self._postings[w][0]))[:BLOCKING_WORDS]
         best: Match | None = None
@@ -75,6 +91,8 @@ class DuplicateIndex:
                 i = indexes[n]
                 if self._ids[i] == exclude or self._title_keys[i] != keys[n] or (best and best.score >= score):
                     continue  # excluded, or a stale key left by an edited title, or no better
+                if _numbers(keys[n]) != numbers:
+                    continue  # "Year 2 evaluation" is not "Year 3 evaluation"
                 other = self._org_keys[i]
                 if (not org and not other) or (org and other and (fuzz.ratio(org, other) >= ORG_THRESHOLD
                                                                   or org in other or other in org)):
