@@ -1,0 +1,37 @@
+"""Taking an offline review back: ``review merge FILE`` accepts a ``.curatorpack`` or a scoring sheet
+(``.xlsx``), tells them apart by content, checks it whole and merges it whole, or refuses and merges nothing."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import CuratorError
+from ..library import Library
+from . import offline
+from .packs import ReviewPack
+from .sheets import read_sheet
+
+
+def read_returned(path: str | Path) -> offline.Returned:
+    path = Path(path)
+    if not path.is_file():
+        raise CuratorError(f"{path} does not exist; check the file name")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError):
+        raise offline.MergeRefused(f"{path.name} is neither a review pack nor an Excel scoring sheet (it is not a "
+                                   "zip file); nothing merged") from None
+    if "manifest.json" in names:
+        return ReviewPack.open(path).returned()
+    if "[Content_Types].xml" in names:
+        return read_sheet(path)
+    raise offline.MergeRefused(f"{path.name} is neither a review pack nor an Excel scoring sheet; nothing merged")
+
+
+def merge(library: Library, path: str | Path) -> dict[str, Any]:
+    """``{"file", "kind", "reviewer", "merged": [{"case", "outcome"}], "not_scored": [ids]}``; outcome is
+    added, replaced (an earlier score by the same reviewer, kept in history), unchanged, draft or kept."""
+    return offline.merge_returned(library, read_returned(path), str(path))

@@ -1,0 +1,102 @@
+"""Office files for the review: atomic saves for Word and Excel, and accessible Word building blocks (see platform-facts §5): Arial, en-GB, a title
+property, built-in headings and list styles, tables with a repeating header row. Markdown is rendered simply
+(headings, lists, bold); text is never altered otherwise."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from ..errors import CuratorError
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_LIST = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
+
+
+def new_document(title: str) -> Any:
+    doc = Document()
+    doc.core_properties.title = title
+    doc.core_properties.language = "en-GB"
+    normal = doc.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
+    rpr = normal.element.get_or_add_rPr()
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-GB")
+    rpr.append(lang)
+    doc.add_heading(title, level=1)
+    return doc
+
+
+def add_table(doc: Any, headers: list[str], rows: list[list[Any]]) -> Any:
+    """A data table whose first row repeats as a header (PDF TH cells when exported tagged)."""
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(str(text)).bold = True
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = "" if value is None else str(value)
+    return table
+
+
+def add_runs(paragraph: Any, text: str) -> None:
+    """Text with **bold** spans as bold runs; everything else verbatim."""
+    pos = 0
+    for match in _BOLD.finditer(text):
+        if match.start() > pos:
+            paragraph.add_run(text[pos:match.start()])
+        paragraph.add_run(match.group(1)).bold = True
+        pos = match.end()
+    if pos < len(text):
+        paragraph.add_run(text[pos:])
+
+
+def add_markdown(doc: Any, text: str, base_level: int = 3) -> None:
+    """Headings (all at ``base_level``), bullet and numbered lists, paragraphs."""
+    for block in re.split(r"\n\s*\n", text or ""):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        heading = re.match(r"^(#{1,6})\s+(.*)$", lines[0])
+        if heading and len(lines) == 1:
+            doc.add_heading(heading.group(2).strip(), level=base_level)  # never skip a level
+            continue
+        if all(_LIST.match(line) for line in lines):
+            for line in lines:
+                found = _LIST.match(line)
+                add_runs(doc.add_paragraph(style="List Number" if found.group(1) else "List Bullet"), found.group(2))
+            continue
+        add_runs(doc.add_paragraph(), " ".join(line.strip() for line in lines))
+
+
+def check_folder(out: Path) -> None:
+    if not out.parent.is_dir():
+        raise CuratorError(f"cannot write {out}: the folder {out.parent} does not exist")
+
+
+def save(doc: Any, out: str | Path) -> None:
+    """Save a Word document or an Excel workbook beside the target and rename it, so a crash or a file held
+    open in Word or Excel never leaves half a file."""
+    out = Path(out)
+    check_folder(out)
+    partial = out.with_name(out.name + ".partial")
+    try:
+        doc.save(str(partial))
+        partial.replace(out)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise CuratorError(f"cannot write {out} ({err.strerror}); if it is open in Word or Excel, close it and "
+                           "try again") from err

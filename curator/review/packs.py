@@ -1,0 +1,166 @@
+"""The offline review pack (``.curatorpack``): one file holding a reviewer's assigned case studies and the
+rubric, which Curator opens in review mode on the reviewer's own laptop and which comes back with their scores.
+
+It is a zip: ``manifest.json`` (pack id, reviewer, rubric version, each case study's version and content
+digest), ``rubric.json``, ``cases/<id>.json``, ``responses.json`` (the reviewer's scores) and
+``checksum.sha256``, a SHA-256 over every other member, so any change made outside Curator is detected. The
+library also keeps the digest of what it issued, so a pack whose checksum was recomputed is still caught.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import CuratorError
+from ..history import now_iso
+from ..library import Library
+from . import offline
+from . import reviewers as reviewers_mod
+from . import rubric as rubric_mod
+from .scoring import check_review
+
+FORMAT = "curator-review-pack"
+FORMAT_VERSION = 1
+SUFFIX = ".curatorpack"
+CHECKSUM = "checksum.sha256"
+RESPONSES = "responses.json"
+MAX_BYTES = 200 * 1024 * 1024  # far above any real pack; refuses zip bombs
+
+
+def _dump(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def _checksum(members: dict[str, bytes], *, issued_only: bool = False) -> str:
+    """SHA-256 over member names and contents (all but the checksum; or only what the library issued)."""
+    digest = hashlib.sha256()
+    for name in sorted(members):
+        if name == CHECKSUM or (issued_only and name == RESPONSES):
+            continue
+        digest.update(f"{hashlib.sha256(members[name]).hexdigest()}  {name}\n".encode())
+    return digest.hexdigest()
+
+
+def _write_zip(path: Path, members: dict[str, bytes]) -> None:
+    """All members plus the checksum, written beside the target and renamed, so a crash leaves no half pack."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise CuratorError(f"cannot write {path}: the folder {path.parent} does not exist")
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name in sorted(members):
+                zf.writestr(name, members[name])
+            zf.writestr(CHECKSUM, _checksum(members) + "\n")
+        partial.replace(path)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise CuratorError(f"cannot write {path} ({err.strerror}); choose another place") from err
+
+
+class ReviewPack:
+    """An opened pack: the reviewer's view (only their cases, only their own scores) and their responses."""
+
+    def __init__(self, path: Path, members: dict[str, bytes]) -> None:
+        self.path = Path(path)
+        self.members = members
+        self.manifest: dict[str, Any] = json.loads(members["manifest.json"])
+        self.rubric: dict[str, Any] = json.loads(members["rubric.json"])
+        self.responses: dict[str, dict[str, Any]] = json.loads(members.get(RESPONSES, b"{}"))
+
+    @classmethod
+    def open(cls, path: str | Path) -> ReviewPack:
+        """Read and verify a pack; a damaged or altered file is refused with what to do."""
+        path = Path(path)
+        try:
+            with zipfile.ZipFile(path) as zf:
+                if sum(i.file_size for i in zf.infolist()) > MAX_BYTES:
+                    raise offline.MergeRefused(f"{path.name} is far larger than a review pack can be; not opened")
+                members = {i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}
+        except FileNotFoundError:
+            raise CuratorError(f"{path} does not exist; check the file name") from None
+        except (zipfile.BadZipFile, OSError) as err:
+            raise offline.MergeRefused(f"{path.name} is not a readable review pack ({err}); ask for it to be sent "
+                                       "again") from None
+        try:
+            manifest = json.loads(members["manifest.json"])
+            stored = members[CHECKSUM].decode().strip()
+        except (KeyError, ValueError):
+            raise offline.MergeRefused(f"{path.name} is not a Curator review pack (no manifest or checksum)") from None
+        if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
+            raise offline.MergeRefused(f"{path.name} is not a review pack this Curator can read (format "
+                                       f"{manifest.get('format')!r} version {manifest.get('format_version')!r})")
+        if _checksum(members) != stored:
+            raise offline.MergeRefused(f"tampered file: {path.name} has been changed outside Curator since it was "
+                                       "last saved (its checksum does not match); ask for the scores in a new pack")
+        return cls(path, members)
+
+    # -- the reviewer's view -----------------------------------------------------------------------------
+    @property
+    def reviewer(self) -> dict[str, str]:
+        return self.manifest["reviewer"]
+
+    def case_ids(self) -> list[str]:
+        return [c["id"] for c in self.manifest["cases"]]
+
+    def case(self, case_id: str) -> dict[str, Any]:
+        if case_id not in self.case_ids():
+            raise CuratorError(f"{case_id} is not in this pack; it holds {', '.join(self.case_ids())}")
+        return json.loads(self.members[f"cases/{case_id}.json"])
+
+    def progress(self) -> dict[str, Any]:
+        done = [c for c in self.case_ids() if self._complete(c)]
+        return {"reviewer": self.reviewer, "cases": len(self.case_ids()), "scored": len(done),
+                "outstanding": [c for c in self.case_ids() if c not in done]}
+
+    def _complete(self, case_id: str) -> bool:
+        response = self.responses.get(case_id)
+        return bool(response) and not offline._incomplete(self.rubric, response)
+
+    def score(self, case_id: str, scores: dict[str, Any], recommendation: Any, comment: str = "",
+              *, draft: bool = False) -> dict[str, Any]:
+        """Record the reviewer's scores in the pack (call ``save()`` to write the file)."""
+        self.case(case_id)
+        checked, rec, comment = check_review(self.rubric, scores, recommendation, comment, case_id, draft=draft)
+        self.responses[case_id] = {"scores": checked, "recommendation": rec, "comment": comment, "saved": now_iso()}
+        return self.responses[case_id]
+
+    def save(self) -> None:
+        self.members[RESPONSES] = _dump(self.responses)
+        _write_zip(self.path, {k: v for k, v in self.members.items() if k != CHECKSUM})
+
+    def returned(self) -> offline.Returned:
+        return offline.Returned("pack", self.manifest["id"], self.reviewer["id"], self.reviewer["name"],
+                                self.manifest["rubric_version"], self.manifest["cases"],
+                                _checksum(self.members, issued_only=True),
+                                {k: v for k, v in self.responses.items() if v.get("scores") or v.get("recommendation")})
+
+
+def make_pack(library: Library, reviewer_ref: str, out: str | Path) -> dict[str, Any]:
+    """Write the reviewer's pack; returns {"file", "reviewer", "cases"}."""
+    out = Path(out)
+    if out.suffix.lower() != SUFFIX:
+        raise CuratorError(f"a review pack is written to a {SUFFIX} file, e.g. {out.stem or 'reviewer'}{SUFFIX}")
+    reviewer = reviewers_mod.get(library, reviewer_ref)
+    cases = offline.cases_for(library, reviewer)
+    rubric = rubric_mod.current(library)
+    manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "id": uuid.uuid4().hex, "created": now_iso(),
+                "reviewer": {"id": reviewer.id, "name": reviewer.name}, "rubric_version": rubric["version"],
+                "cases": [{k: c[k] for k in ("id", "title", "version", "content_sha256")} for c in cases]}
+    members = {"manifest.json": _dump(manifest), "rubric.json": _dump(rubric)}
+    for case in cases:
+        members[f"cases/{case['id']}.json"] = _dump(offline.for_reviewer(case["record"]))
+    members[RESPONSES] = _dump(offline.own_reviews(library, reviewer.id))
+    _write_zip(out, members)
+    try:
+        offline.register(library, manifest["id"], "pack", reviewer, _checksum(members, issued_only=True),
+                         [c["id"] for c in cases])
+    except BaseException:
+        out.unlink(missing_ok=True)  # a pack the library does not know could never be merged
+        raise
+    return {"file": str(out), "reviewer": reviewer.id, "cases": [c["id"] for c in cases]}
