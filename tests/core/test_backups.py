@@ -6,6 +6,7 @@ import sqlite3
 from curator import backups
 from curator.importers import ImportItem
 from curator.library import Library
+from curator.migrations import LATEST
 
 
 def test_manual_backup_is_a_sound_copy(library: Library, sample_record):
@@ -68,15 +69,23 @@ def test_restore_refuses_a_file_that_is_not_a_backup(library: Library, tmp_path)
 
 
 def test_opening_an_older_schema_migrates_after_a_backup(tmp_path, sample_record):
-    with Library.open(tmp_path / "lib", daily_backup=False) as lib:
-        lib.create(sample_record)
-    conn = sqlite3.connect(tmp_path / "lib" / "curator.db")
+    from curator.schema import m001_core
+    from curator.store import dumps
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    conn = sqlite3.connect(folder / "curator.db", isolation_level=None)
+    m001_core.migrate(conn)  # a library written by the first release: schema version 1 only
+    record = dict(sample_record, id="cs-0000000001", status="draft", created="2025-01-01T00:00:00Z",
+                  updated="2025-01-01T00:00:00Z")
+    conn.execute("INSERT INTO case_studies(id, title, status, created, updated, data) VALUES (?,?,?,?,?,?)",
+                 (record["id"], record["title"], "draft", record["created"], record["updated"], dumps(record)))
     conn.execute("PRAGMA user_version=1")
-    conn.commit()
     conn.close()
-    with Library.open(tmp_path / "lib", daily_backup=False) as lib:
-        assert any(b.reason.startswith("before-migration") for b in lib.backups())
-        assert lib.count() == 1
+    with Library.open(folder, daily_backup=False) as lib:
+        assert [b.reason for b in lib.backups()] == ["before-migration-v2"]
+        assert lib.store.user_version == LATEST
+        assert lib.get("cs-0000000001")["title"] == sample_record["title"]
 
 
 def test_check_reports_a_sound_library(library: Library, sample_record):
