@@ -64,6 +64,12 @@ class Recorder:
                           None if before is None else dumps(before), None if after is None else dumps(after),
                           self.undo_of, self.note))
 
+    def add_encoded(self, case_id: str, before: dict[str, Any] | None, after_json: str,
+                    action: str | None = None) -> None:
+        """``add`` with the after-state already JSON-encoded (imports encode each record once)."""
+        self.rows.append((self.batch, case_id, action or self.action, self.label, self.at, self.user,
+                          None if before is None else dumps(before), after_json, self.undo_of, self.note))
+
     def flush(self) -> None:
         self.store.conn.executemany(
             "INSERT INTO history(batch, case_id, action, label, at, user, before, after, undo_of, note)"

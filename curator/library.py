@@ -11,6 +11,7 @@ import hashlib
 import importlib
 import json
 import os
+import re
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -340,11 +341,13 @@ class Library:
             raise NotFound(f"no case study with id '{case_id}'; run 'python -m curator list' to see the ids")
         return state
 
-    def _unused_id(self) -> str:
+    def _unused_id(self, *taken: set[str]) -> str:
+        """A fresh id; with ``taken`` sets (an import's held and new ids) no query per record is needed."""
         while True:
             candidate = new_id()
-            if not self.store.exists(candidate):
-                return candidate
+            if any(candidate in ids for ids in taken) if taken else self.store.exists(candidate):
+                continue
+            return candidate
 
     # -- undo / redo ------------------------------------------------------------------------------------
     def undo(self) -> Changes:
@@ -383,7 +386,8 @@ class Library:
         if backup and total > 1 and self.store.has_data():
             self.backup("before-import")
         dups = self.duplicate_index()
-        recorder = Recorder(self.store, "Import case studies", "import")
+        held_ids = {row[0] for row in self.store.conn.execute("SELECT id FROM case_studies")}
+        recorder = Recorder(self.store, _import_label(items), "import")
         pending: list[tuple[dict[str, Any], dict[str, Any] | None, ImportItem]] = []
         changed: set[str] = set()
         seen_ids: set[str] = set()
@@ -392,15 +396,18 @@ class Library:
             if not pending:
                 return
             with self.store.transaction():
-                rows = []
+                rows, updates = [], []
                 for after_record, before, item in pending:
                     for name, content in item.attachments:
                         self._store_attachment(name, content)
                     version = (before["version"] + 1) if before else 1
-                    after = {"record": after_record, "deleted": None, "version": version}
-                    rows.append((after_record, None, version))
-                    recorder.add(after_record["id"], before, after, action="update" if before else "import")
-                self.store.write_rows(rows)
+                    data = dumps(after_record)  # encoded once: the row and its history share it
+                    (updates if before else rows).append((after_record, None, version, data))
+                    recorder.add_encoded(after_record["id"], before,
+                                         f'{{"record":{data},"deleted":null,"version":{version}}}',
+                                         action="update" if before else "import")
+                self.store.write_rows(rows, new=True)
+                self.store.write_rows(updates)
                 recorder.flush()
                 self.store.bump_generation()
             for after_record, _, item in pending:
@@ -431,7 +438,7 @@ class Library:
             before = None
             given_id = record.get("id")
             match_id = None
-            if given_id and (given_id in seen_ids or self.store.exists(given_id)):
+            if given_id and (given_id in seen_ids or given_id in held_ids):
                 match_id = given_id
             else:
                 found = dups.find(record["title"], record["organisation"])
@@ -460,10 +467,10 @@ class Library:
                         record["created"] = before["record"]["created"]
                         record["updated"] = now_iso()
                 if before is None and (not record.get("id") or record["id"] in seen_ids
-                                       or self.store.exists(record["id"])):
-                    record["id"] = self._unused_id()
+                                       or record["id"] in held_ids):
+                    record["id"] = self._unused_id(held_ids, seen_ids)
             elif not given_id:
-                record["id"] = self._unused_id()
+                record["id"] = self._unused_id(held_ids, seen_ids)
             stamp = now_iso()
             record.setdefault("created", stamp)
             record.setdefault("updated", stamp)
@@ -475,9 +482,6 @@ class Library:
         flush()
         progress(total, total, "Import finished")
         if changed:
-            recorder.label = f"Import {plural(len(changed), 'case study', 'case studies')}"
-            with self.store.transaction():
-                self.store.conn.execute("UPDATE history SET label=? WHERE batch=?", (recorder.label, recorder.batch))
             self._notify(Changes(recorder.label, changed))
         return report
 
@@ -545,6 +549,12 @@ class Library:
                     or record.get("status") != row["status"]:
                 problems.append(f"{row['id']}: columns disagree with the stored record")
         return {"ok": not problems, "problems": problems, "records": self.count()}
+
+
+def _import_label(items: list[ImportItem]) -> str:
+    """'Import from cases.json' (the undo menu then reads 'Undo import from cases.json')."""
+    files = list(dict.fromkeys(re.split(r"[#:]", item.source, maxsplit=1)[0] for item in items))
+    return f"Import from {files[0]}" if len(files) == 1 else f"Import from {len(files)} files"
 
 
 def plural(n: int, one: str, many: str) -> str:

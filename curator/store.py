@@ -142,22 +142,30 @@ class Store:
             return
         self.write_rows([(state["record"], state.get("deleted"), state.get("version", 1))])
 
-    def write_rows(self, rows: list[tuple[dict[str, Any], str | None, int]]) -> None:
-        """Insert or replace whole records with their tags (batched for imports)."""
+    def write_rows(self, rows: list[tuple], *, new: bool = False) -> None:
+        """Insert or replace whole records with their tags (batched for imports).
+
+        Each row is ``(record, deleted, version)`` or, with the record already encoded, ``(…, data_json)``.
+        ``new=True`` promises none of the ids exists yet (a plain INSERT: a clash fails instead of overwriting).
+        """
         regions = vocabularies().region_of
         params = []
         tags = []
-        for record, deleted, version in rows:
+        for record, deleted, version, *encoded in rows:
             params.append((record["id"], record["title"], record.get("organisation") or "", record.get("ics"),
                            regions(record.get("ics")), record["status"], record.get("year"), record["created"],
-                           record["updated"], deleted, version, dumps(record)))
+                           record["updated"], deleted, version, encoded[0] if encoded else dumps(record)))
             for field in TAG_FIELDS:
                 tags.extend((record["id"], field, value) for value in record.get(field) or [])
-        ids = [(p[0],) for p in params]
-        self.conn.executemany("DELETE FROM case_tags WHERE case_id=?", ids)
+        insert = ("INSERT INTO case_studies(id, title, organisation, ics, region, status, year, created, updated,"
+                  " deleted, version, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+        if new:
+            self.conn.executemany(insert, params)
+            self.conn.executemany("INSERT INTO case_tags(case_id, kind, value) VALUES (?,?,?)", tags)
+            return
+        self.conn.executemany("DELETE FROM case_tags WHERE case_id=?", [(p[0],) for p in params])
         self.conn.executemany(
-            "INSERT INTO case_studies(id, title, organisation, ics, region, status, year, created, updated,"
-            " deleted, version, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+            insert + " ON CONFLICT(id) DO UPDATE SET"
             " title=excluded.title, organisation=excluded.organisation, ics=excluded.ics, region=excluded.region,"
             " status=excluded.status, year=excluded.year, created=excluded.created, updated=excluded.updated,"
             " deleted=excluded.deleted, version=excluded.version, data=excluded.data", params)
