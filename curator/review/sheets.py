@@ -139,7 +139,7 @@ def read_sheet(path: str | Path) -> offline.Returned:
     """A returned sheet as scores to merge; refuses one whose manifest or case rows were altered."""
     path = Path(path)
     try:
-        wb = load_workbook(path, data_only=True)
+        wb = load_workbook(path)  # formulas as formulas: a score must be typed, not computed
     except FileNotFoundError:
         raise CuratorError(f"{path} does not exist; check the file name") from None
     except Exception as err:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
@@ -170,8 +170,16 @@ def read_sheet(path: str | Path) -> offline.Returned:
     columns = manifest["columns"]
     first_score = len(FIXED) + 1
     responses: dict[str, dict[str, Any]] = {}
+    headers = [cell.value for cell in ws[1]]
     for case in manifest["cases"]:
-        row = [cell.value for cell in ws[case["row"]]]
+        cells = list(ws[case["row"]])
+        for cell in cells[first_score - 1:first_score + len(columns) + 1]:
+            if cell.data_type in ("f", "e"):
+                column = headers[cell.column - 1] if cell.column <= len(headers) else cell.column_letter
+                raise offline.MergeRefused(
+                    f"{case['id']} (row {case['row']}), {column}: cell {cell.coordinate} holds a formula or an error "
+                    f"({cell.value}); type the value itself (start text with ' if it begins with =); nothing merged")
+        row = [cell.value for cell in cells]
         row += [None] * (first_score + len(columns) + 2 - len(row))
         if row[0] != case["id"]:
             raise offline.MergeRefused(f"tampered file: row {case['row']} of the Scores sheet should be {case['id']} "

@@ -266,3 +266,23 @@ def test_something_that_is_neither_is_refused(tom_round, tmp_path):
     junk = tmp_path / "scores.xlsx"
     junk.write_text("not a workbook")
     refused(rnd.library, junk, "neither a review pack nor an Excel scoring sheet")
+
+
+def test_a_sheet_cell_holding_a_formula_is_refused_not_silently_dropped(filled_sheet):
+    rnd, tom, cases, path = filled_sheet
+    fill_sheet(path, {3: ([3] * 6, "Exclude", "=no evidence")})
+    refused(rnd.library, path, r"\(row 3\), Comment \(needed to exclude\): cell K3 holds a formula")
+
+
+def test_a_half_scored_row_comes_back_as_a_draft_and_the_next_sheet_is_prefilled(filled_sheet, tmp_path):
+    rnd, tom, cases, path = filled_sheet
+    fill_sheet(path, {3: ([3, 3, None, None, None, None], None, "Half way")})
+    report = merge(rnd.library, path)
+    ordered = sorted(cases)
+    assert {m["case"]: m["outcome"] for m in report["merged"]} == {ordered[0]: "added", ordered[1]: "draft"}
+    draft = scoring.reviews(rnd.library, reviewer=tom.id, case=ordered[1], include_drafts=True)[0]
+    assert draft["submitted"] is None and draft["scores"] == {"core20plus5_fit": 3, "impact": 3}
+    assert scoring.scores_visible_to(rnd.library, tom.id, ordered[1]) == [draft]
+    again = make_sheet(rnd.library, tom.id, tmp_path / "tom-again.xlsx")["file"]
+    ws = load_workbook(again)["Scores"]
+    assert [ws.cell(3, c).value for c in SCORE_COLS][:3] == [3, 3, None] and ws.cell(3, COMMENT_COL).value == "Half way"
