@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from ..errors import CuratorError
 
@@ -19,8 +20,14 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _LIST = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
 
 
-def new_document(title: str) -> Any:
+def new_document(title: str, *, landscape: bool = False) -> Any:
     doc = Document()
+    if landscape:
+        section = doc.sections[0]
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(2))
     doc.core_properties.title = title
     doc.core_properties.language = "en-GB"
     normal = doc.styles["Normal"]
@@ -34,7 +41,7 @@ def new_document(title: str) -> Any:
     return doc
 
 
-def add_table(doc: Any, headers: list[str], rows: list[list[Any]]) -> Any:
+def add_table(doc: Any, headers: list[str], rows: list[list[Any]], widths_cm: list[float] | None = None) -> Any:
     """A data table whose first row repeats as a header (PDF TH cells when exported tagged)."""
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -49,6 +56,12 @@ def add_table(doc: Any, headers: list[str], rows: list[list[Any]]) -> Any:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
             cell.text = "" if value is None else str(value)
+    if widths_cm:
+        table.autofit = False
+        for column, width in zip(table.columns, widths_cm, strict=True):
+            column.width = Cm(width)  # the grid, which LibreOffice reads; Word reads the cells
+            for cell in column.cells:
+                cell.width = Cm(width)
     return table
 
 

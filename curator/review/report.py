@@ -50,6 +50,10 @@ def flow_counts(library: Library) -> dict[str, Any]:
             "published": len(_ever(library, _LATER["published"]) & submitted)}
 
 
+def _two(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
 def _alpha_words(alpha: float | None) -> str:
     if alpha is None:
         return "not enough overlapping scores to measure agreement yet"
@@ -66,17 +70,19 @@ def write_report(library: Library, out: str | Path) -> dict[str, Any]:
         raise CuratorError(f"the review report is a Word file: give a name ending .docx, not {out.name}")
     data = summary_of(library)
     flow = flow_counts(library)
-    doc = office.new_document("Expert reference group review report")
+    doc = office.new_document("Expert reference group review report", landscape=True)
     doc.add_paragraph(f"Prepared {dt.date.today():%d %B %Y}. Rubric version {data['rubric_version']}; "
-                      f"{data['agreement']['reviews']} reviews of {len(data['cases'])} case studies.")
+                      f"{data['agreement']['reviews']} reviews of {len(data['cases'])} case studies. Scores are "
+                      "1 to 5, weighted as the rubric says; spread is the largest difference between reviewers on "
+                      "any one criterion.")
     doc.add_heading("Ranking", level=2)
     office.add_table(doc, ["Rank", "Case study", "Reviews", "Weighted mean", "Median", "Spread",
-                              "Include / with changes / exclude", "Discuss", "Decision"],
-                        [[c["rank"] or "–", f"{c['id']}: {c['title']}", c["n"], c["mean"] or "–", c["median"] or "–",
-                          "–" if c["spread"] is None else c["spread"],
-                          " / ".join(str(c["recommendations"][k]) for k in rubric_mod.RECOMMENDATIONS),
-                          "Yes" if c["flag"] else "No", (c["decision"] or {}).get("decision", "")]
-                         for c in data["cases"]])
+                           "Include / with changes / exclude", "Discuss", "Decision"],
+                     [[c["rank"] or "–", f"{c['title']} ({c['id']})", c["n"], _two(c["mean"]), _two(c["median"]),
+                       "–" if c["spread"] is None else c["spread"],
+                       " / ".join(str(c["recommendations"][k]) for k in rubric_mod.RECOMMENDATIONS),
+                       "Yes" if c["flag"] else "No", (c["decision"] or {}).get("decision", "")]
+                      for c in data["cases"]], widths_cm=[1.3, 8.5, 1.8, 2.2, 1.8, 1.6, 3.2, 1.8, 2.2])
     doc.add_heading("For discussion: where reviewers disagree", level=2)
     flagged = [c for c in data["cases"] if c["flag"]]
     if not flagged:
@@ -95,7 +101,8 @@ def write_report(library: Library, out: str | Path) -> dict[str, Any]:
     decisions = latest_decisions(library)
     if decisions:
         office.add_table(doc, ["Case study", "Decision", "Reason", "Date"],
-                            [[k, v["decision"], v["reason"], v["at"][:10]] for k, v in sorted(decisions.items())])
+                         [[k, v["decision"], v["reason"], v["at"][:10]] for k, v in sorted(decisions.items())],
+                         widths_cm=[3.5, 2.5, 15, 3])
     else:
         doc.add_paragraph("No decisions yet.")
     doc.add_heading("From submission to publication", level=2)
