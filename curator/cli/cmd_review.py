@@ -83,6 +83,11 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p = sub(review, "export", cmd_export, "write every score and comment to .csv or .xlsx")
     p.add_argument("out", metavar="OUT.csv|OUT.xlsx")
 
+    bench = groups("bench", "measure speed and memory (figures are ratios against a baseline in the same run)")
+    p = sub(bench, "review", cmd_bench_review, "a whole review round at scale against raw SQLite")
+    p.add_argument("--cases", type=int, default=2000)
+    p.add_argument("--reviewers", type=int, default=25)
+
 
 def cmd_reviewer_add(ctx, args) -> None:
     reviewer = reviewers_mod.add(ctx.library, args.name, args.org, args.role, args.conflict)
@@ -249,3 +254,11 @@ def cmd_report(ctx, args) -> None:
 
 def cmd_export(ctx, args) -> None:
     ctx.emit(report.export(ctx.library, args.out), lambda d: f"Wrote {d['rows']} reviews to {d['file']}")
+
+
+def cmd_bench_review(ctx, args) -> None:
+    from ..review import bench
+
+    if args.cases < 1 or args.reviewers < 3:
+        raise CuratorError("--cases must be at least 1 and --reviewers at least 3")
+    ctx.emit(bench.run(args.cases, args.reviewers), bench.human)

@@ -38,7 +38,7 @@ def assignments(library: Library, *, reviewer: str | None = None, case: str | No
 
 def _send_to_review(library: Library, case_ids: list[str], why: str) -> None:
     """A submitted case study goes to in_review when its reviewers are assigned (the workflow needs it
-    there before the chair can accept or reject)."""
+    there before the chair can accept or reject). Called inside the assignment's transaction: both or neither."""
     for case_id in case_ids:
         if library.store.scalar("SELECT status FROM case_studies WHERE id=?", (case_id,)) == "submitted":
             library.set_status(case_id, "in_review", reason=why)
@@ -75,12 +75,13 @@ def assign_auto(library: Library, per_case: int = 3) -> dict[str, Any]:
              for c in cases if per_case - len(held.get(c, ())) - len(plan.get(c, [])) > 0]
     stamp = now_iso()
     with library.store.transaction() as conn:
-        for item in new:
-            conn.execute("INSERT INTO review_assignments(case_id, reviewer_id, assigned, how) VALUES (?,?,?,?)",
-                         (item["case"], item["reviewer"], stamp, "auto"))
-            library.record_event(item["case"], f"Assigned to reviewer {names[item['reviewer']]}",
-                                 "automatic assignment")
-    _send_to_review(library, sorted({a["case"] for a in new}), "Reviewers assigned")
+        conn.executemany("INSERT INTO review_assignments(case_id, reviewer_id, assigned, how) VALUES (?,?,?,?)",
+                         [(item["case"], item["reviewer"], stamp, "auto") for item in new])
+        for case_id, rids in plan.items():
+            if rids:  # one audit row per case study, naming everyone assigned to it
+                library.record_event(case_id, f"Assigned to reviewer{'s' if len(rids) > 1 else ''} "
+                                     + ", ".join(names[rid] for rid in rids), "automatic assignment")
+        _send_to_review(library, sorted({a["case"] for a in new}), "Reviewers assigned")
     return {"assignments": new, "short": short}
 
 
@@ -142,7 +143,7 @@ def assign(library: Library, case_id: str, reviewer_ref: str, *, override_reason
                                  f"{reviewer.name} {conflict}. Reason: {reason}")
         else:
             library.record_event(case_id, f"Assigned to reviewer {reviewer.name}", "manual assignment")
-    _send_to_review(library, [case_id], "Reviewer assigned")
+        _send_to_review(library, [case_id], "Reviewer assigned")
     return {"case": case_id, "reviewer": reviewer.id, "conflict": conflict, "override_reason": reason or None}
 
 

@@ -75,7 +75,7 @@ def write_report(library: Library, out: str | Path) -> dict[str, Any]:
                       f"{data['agreement']['reviews']} reviews of {len(data['cases'])} case studies. Scores are "
                       "1 to 5, weighted as the rubric says; spread is the largest difference between reviewers on "
                       "any one criterion.")
-    doc.add_heading("Ranking", level=2)
+    office.heading(doc, "Ranking", 2)
     office.add_table(doc, ["Rank", "Case study", "Reviews", "Weighted mean", "Median", "Spread",
                            "Include / with changes / exclude", "Discuss", "Decision"],
                      [[c["rank"] or "–", f"{c['title']} ({c['id']})", c["n"], _two(c["mean"]), _two(c["median"]),
@@ -83,21 +83,21 @@ def write_report(library: Library, out: str | Path) -> dict[str, Any]:
                        " / ".join(str(c["recommendations"][k]) for k in rubric_mod.RECOMMENDATIONS),
                        "Yes" if c["flag"] else "No", (c["decision"] or {}).get("decision", "")]
                       for c in data["cases"]], widths_cm=[1.3, 8.5, 1.8, 2.2, 1.8, 1.6, 3.2, 1.8, 2.2])
-    doc.add_heading("For discussion: where reviewers disagree", level=2)
+    office.heading(doc, "For discussion: where reviewers disagree", 2)
     flagged = [c for c in data["cases"] if c["flag"]]
     if not flagged:
         doc.add_paragraph("No case study has a spread of 2 or more on a criterion or differing recommendations.")
     for case in flagged:
-        office.add_runs(doc.add_paragraph(style="List Bullet"),
+        office.add_runs(office.paragraph(doc, "", "List Bullet"),
                            f"**{case['id']}: {case['title']}**: " + "; ".join(case["flag_reasons"]))
-    doc.add_heading("Agreement between reviewers", level=2)
+    office.heading(doc, "Agreement between reviewers", 2)
     alpha = data["agreement"]["krippendorff_alpha"]
     doc.add_paragraph(f"Krippendorff's alpha (ordinal) over every criterion: "
                       f"{'–' if alpha is None else f'{alpha:.3f}'}, {_alpha_words(alpha)}.")
     labels = {c["id"]: c["label"] for c in rubric_mod.current(library)["criteria"]}
     office.add_table(doc, ["Criterion", "Alpha"], [[labels.get(k, k), "–" if v is None else f"{v:.3f}"]
                                                       for k, v in data["agreement"]["by_criterion"].items()])
-    doc.add_heading("Decisions", level=2)
+    office.heading(doc, "Decisions", 2)
     decisions = latest_decisions(library)
     if decisions:
         office.add_table(doc, ["Case study", "Decision", "Reason", "Date"],
@@ -105,13 +105,13 @@ def write_report(library: Library, out: str | Path) -> dict[str, Any]:
                          widths_cm=[3.5, 2.5, 15, 3])
     else:
         doc.add_paragraph("No decisions yet.")
-    doc.add_heading("From submission to publication", level=2)
+    office.heading(doc, "From submission to publication", 2)
     office.add_table(doc, ["Stage", "Case studies"], [
         ["Submitted", flow["submitted"]], ["Sent to review", flow["sent_to_review"]],
         ["Reviewed (at least one review)", flow["reviewed"]],
         *[[f"Decided: {k}", v] for k, v in flow["decided"].items()],
         ["Accepted", flow["accepted"]], ["Published", flow["published"]]])
-    doc.add_heading("Reviewers' progress", level=2)
+    office.heading(doc, "Reviewers' progress", 2)
     prog = progress_of(library)
     office.add_table(doc, ["Reviewer", "Assigned", "Scored", "Outstanding", "Late"],
                         [[r["name"], r["assigned"], r["submitted"], len(r["outstanding"]), "Yes" if r["late"] else "No"]

@@ -201,8 +201,10 @@ def write_word_pack(records: list[dict[str, Any]], reviewer_name: str, rubric: d
     vocab = vocabularies()
     doc = office.new_document(f"Case studies for review by {reviewer_name}")
     doc.add_paragraph(f"{len(records)} case studies. Score each on the scoring sheet; the rubric is at the end.")
-    for record in records:
-        doc.add_heading(f"{record['id']}: {record['title']}", level=2)
+    for n, record in enumerate(records):
+        if n:
+            doc.add_page_break()  # one case study per page when printed
+        office.heading(doc, f"{record['id']}: {record['title']}", 2)
         ics = vocab.ics.by_id.get(record.get("ics") or "")
         facts = [("Lead organisation", record.get("organisation")), ("ICS", ics.label if ics else ""),
                  ("Clinical areas", ", ".join(vocab.areas.by_id[a].label for a in record.get("clinical_areas", [])
@@ -213,18 +215,18 @@ def write_word_pack(records: list[dict[str, Any]], reviewer_name: str, rubric: d
         office.add_table(doc, ["Field", "Value"], [[k, v] for k, v in facts if v])
         for label, field in (("Summary", "summary"), ("What was done", "body")):
             if record.get(field):
-                doc.add_heading(label, level=3)
+                office.heading(doc, label, 3)
                 office.add_markdown(doc, record[field], base_level=4)
         if record.get("outcomes"):
-            doc.add_heading("Outcomes", level=3)
+            office.heading(doc, "Outcomes", 3)
             office.add_table(doc, ["Measure", "Value"], [[o.get("measure"), o.get("value")]
                                                            for o in record["outcomes"]])
         if record.get("lessons"):
-            doc.add_heading("Lessons learned", level=3)
+            office.heading(doc, "Lessons learned", 3)
             for lesson in record["lessons"]:
-                office.add_runs(doc.add_paragraph(style="List Bullet"), lesson)
-    doc.add_heading(f"Rubric (version {rubric['version']})", level=2)
+                office.add_runs(office.paragraph(doc, "", "List Bullet"), lesson)
+    office.heading(doc, f"Rubric (version {rubric['version']})", 2)
     for c in rubric["criteria"]:
-        doc.add_heading(f"{c['label']} (weight {c['weight']})", level=3)
+        office.heading(doc, f"{c['label']} (weight {c['weight']})", 3)
         office.add_table(doc, ["Score", "Descriptor"], [[n, c["levels"][n]] for n in rubric_mod.LEVELS])
     office.save(doc, out)
