@@ -6,6 +6,7 @@ counts. A reviewer is never deleted, only marked removed, so old scores keep a n
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
@@ -47,7 +48,9 @@ class Reviewer:
         return None
 
 
+@functools.lru_cache(maxsize=8192)
 def _norm(text: str) -> str:
+    """Case, punctuation and spacing folded (cached: assignment checks every reviewer against every case)."""
     return " ".join(re.sub(r"[^\w&]+", " ", text.casefold()).split())
 
 
