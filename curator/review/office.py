@@ -119,6 +119,15 @@ def add_markdown(doc: Any, text: str, base_level: int = 3) -> None:
         add_runs(paragraph(doc), " ".join(line.strip() for line in lines))
 
 
+def append_row(ws: Any, values: list[Any]) -> None:
+    """Append to an openpyxl sheet keeping text as text: openpyxl would store '=…' as a formula, so a title or
+    comment starting with '=' would run in Excel (spreadsheet formula injection)."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
 def check_folder(out: Path) -> None:
     if not out.parent.is_dir():
         raise CuratorError(f"cannot write {out}: the folder {out.parent} does not exist")

@@ -131,33 +131,36 @@ def _check(library: Library, ret: Returned) -> tuple[reviewers_mod.Reviewer, dic
 
 
 def merge_returned(library: Library, ret: Returned, source: str) -> dict[str, Any]:
-    """Check everything, then write every review in one transaction; returns the merge report."""
-    reviewer, rubric = _check(library, ret)
-    checked = []
-    for case_id in [c["id"] for c in ret.cases if c["id"] in ret.responses]:  # in the file's order
-        response = ret.responses[case_id]
-        where = f"{case_id}" if ret.kind == "pack" else f"{case_id} (row {response.get('row')})"
-        draft = _incomplete(rubric, response)
-        try:
-            scores, rec, comment = check_review(rubric, response.get("scores") or {},
-                                                response.get("recommendation"), response.get("comment") or "",
-                                                where, draft=draft)
-        except CuratorError as err:
-            raise MergeRefused(f"{err}; correct it in the {KIND_WORDS[ret.kind]} and merge again; nothing merged"
-                               ) from None
-        checked.append((case_id, scores, rec, comment, draft))
-    if not checked:
-        raise MergeRefused(f"this {KIND_WORDS[ret.kind]} for {reviewer.name} holds no scores yet; nothing merged")
-    merged = []
+    """Check everything, then write every review, all in one transaction (so two people merging the same file
+    at once queue, and the second is refused as already merged); returns the merge report."""
     with library.store.transaction() as conn:
-        for case_id, scores, rec, comment, draft in checked:
+        reviewer, rubric = _check(library, ret)
+        checked = [_checked_response(ret, rubric, case["id"]) for case in ret.cases if case["id"] in ret.responses]
+        if not checked:
+            raise MergeRefused(f"this {KIND_WORDS[ret.kind]} for {reviewer.name} holds no scores yet; nothing "
+                               "merged")
+        merged = []
+        for case_id, scores, rec, comment, draft in checked:  # in the file's order
             outcome = write_review(library, case_id, reviewer, ret.rubric_version, scores, rec, comment,
                                    draft=draft, source=ret.kind)
-            merged.append({"case": case_id, "outcome": "draft" if draft else outcome})
+            merged.append({"case": case_id, "outcome": "draft" if draft and outcome != "kept" else outcome})
         conn.execute("UPDATE review_files SET merged=?, merged_by=? WHERE id=?", (now_iso(), os_user(), ret.file_id))
     scored = {m["case"] for m in merged}
     return {"file": source, "kind": ret.kind, "reviewer": reviewer.id, "merged": merged,
             "not_scored": [c["id"] for c in ret.cases if c["id"] not in scored]}
+
+
+def _checked_response(ret: Returned, rubric: dict[str, Any], case_id: str) -> tuple:
+    response = ret.responses[case_id]
+    where = case_id if ret.kind == "pack" else f"{case_id} (row {response.get('row')})"
+    draft = _incomplete(rubric, response)
+    try:
+        scores, rec, comment = check_review(rubric, response.get("scores") or {}, response.get("recommendation"),
+                                            response.get("comment") or "", where, draft=draft)
+    except CuratorError as err:
+        raise MergeRefused(f"{err}; correct it in the {KIND_WORDS[ret.kind]} and merge again; nothing merged"
+                           ) from None
+    return case_id, scores, rec, comment, draft
 
 
 def _incomplete(rubric: dict[str, Any], response: dict[str, Any]) -> bool:

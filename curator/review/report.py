@@ -169,10 +169,7 @@ def export(library: Library, out: str | Path) -> dict[str, Any]:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(row)
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # a comment starting '=' stays text
+            office.append_row(ws, row)
         ws.freeze_panes = "A2"
         office.save(wb, out)
     else:

@@ -64,7 +64,7 @@ def make_sheet(library: Library, reviewer_ref: str, out: str | Path) -> dict[str
     ws = wb.active
     ws.title = SCORES
     headers = [*FIXED, *(f"{c['label']} (1–5)" for c in criteria), "Recommendation", "Comment (needed to exclude)"]
-    ws.append(headers)
+    office.append_row(ws, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -75,7 +75,7 @@ def make_sheet(library: Library, reviewer_ref: str, out: str | Path) -> dict[str
         mine = prefill.get(case["id"], {})
         scores = mine.get("scores", {})
         rec = mine.get("recommendation")
-        ws.append([case["id"], record["title"], record.get("organisation") or "",
+        office.append_row(ws, [case["id"], record["title"], record.get("organisation") or "",
                    *(scores.get(c["id"]) for c in criteria),
                    rubric_mod.RECOMMENDATIONS.get(rec) if rec else None, mine.get("comment") or None])
     last = len(cases) + 1
@@ -102,7 +102,7 @@ def make_sheet(library: Library, reviewer_ref: str, out: str | Path) -> dict[str
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for c in criteria:
-        guide.append([c["label"], c["weight"], *(c["levels"][n] for n in rubric_mod.LEVELS)])
+        office.append_row(guide, [c["label"], c["weight"], *(c["levels"][n] for n in rubric_mod.LEVELS)])
     guide.append([])
     guide.append([f"Scores for {reviewer.name}. The case studies are in '{word_pack_name(out)}'. Choose a score "
                   "for every criterion and a recommendation on the Scores sheet; an exclude needs a reason in the "
@@ -117,7 +117,7 @@ def make_sheet(library: Library, reviewer_ref: str, out: str | Path) -> dict[str
     hidden.append(["reviewer", json.dumps(manifest["reviewer"], ensure_ascii=False)])
     hidden.append(["columns", json.dumps(manifest["columns"])])
     for case in manifest["cases"]:
-        hidden.append(["case", json.dumps(case, ensure_ascii=False)])
+        office.append_row(hidden, ["case", json.dumps(case, ensure_ascii=False)])
     hidden.append(["checksum", checksum])
     hidden.sheet_state = "veryHidden"
     _protect(hidden)

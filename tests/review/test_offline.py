@@ -286,3 +286,12 @@ def test_a_half_scored_row_comes_back_as_a_draft_and_the_next_sheet_is_prefilled
     again = make_sheet(rnd.library, tom.id, tmp_path / "tom-again.xlsx")["file"]
     ws = load_workbook(again)["Scores"]
     assert [ws.cell(3, c).value for c in SCORE_COLS][:3] == [3, 3, None] and ws.cell(3, COMMENT_COL).value == "Half way"
+
+
+def test_text_starting_with_equals_goes_into_the_sheet_as_text_not_a_formula(tom_round, tmp_path):
+    rnd, tom, cases = tom_round
+    first = sorted(cases)[0]
+    rnd.library.update(first, {"title": '=HYPERLINK("http://example.invalid","click")'})
+    path = make_sheet(rnd.library, tom.id, tmp_path / "tom.xlsx")["file"]
+    cell = load_workbook(path)["Scores"].cell(2, 2)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
