@@ -38,6 +38,30 @@ IMPORT_CHUNK = 500
 
 #: Extensions attached to every opened library ("module:function(library)"), e.g. the search index.
 EXTENSIONS: list[str] = ["curator.search.integration:attach"]
+#: Checks run on every saved record ("module:function(record) -> list[str]"); they warn, never refuse.
+SAVE_CHECKS: list[str] = ["curator.pii:warnings_for"]
+
+
+def _load(spec: str) -> Callable[..., Any] | None:
+    """The named function, or None when its module is not part of this build (a broken module still raises)."""
+    module, func = spec.split(":")
+    try:
+        loaded = importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        if err.name and module.startswith(err.name):
+            return None
+        raise
+    return getattr(loaded, func)
+
+
+def save_warnings(record: dict[str, Any]) -> list[str]:
+    """Warnings from the save checks (e.g. possible patient-identifiable data) for a record about to be saved."""
+    out: list[str] = []
+    for spec in SAVE_CHECKS:
+        check = _load(spec)
+        if check is not None:
+            out.extend(check(record))
+    return out
 
 
 def default_library_dir() -> Path:
@@ -101,12 +125,9 @@ class Library:
             self.backup("daily")
         if extensions:
             for spec in EXTENSIONS:
-                module, func = spec.split(":")
-                try:
-                    attach = getattr(importlib.import_module(module), func)
-                except ImportError:
-                    continue
-                attach(self)
+                attach = _load(spec)
+                if attach is not None:
+                    attach(self)
 
     @classmethod
     def open(cls, folder: str | Path | None = None, **kwargs: Any) -> Library:
@@ -244,6 +265,7 @@ class Library:
     def create(self, raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         """Save a new case study (from the editor or a script); returns the record and warnings."""
         record, warnings = normalise(raw)
+        warnings += save_warnings(record)
         with self.store.transaction():
             if not record.get("id") or self.store.exists(record["id"]):
                 record["id"] = self._unused_id()
@@ -267,6 +289,7 @@ class Library:
             current = before["record"]
             merged = {**current, **{k: v for k, v in fields.items() if k not in ("created", "updated")}}
             record, warnings = normalise(merged)
+            warnings += save_warnings(record)
             if record["status"] != current["status"]:
                 check_transition(current["status"], record["status"])
             record["id"] = case_id

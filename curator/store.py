@@ -43,6 +43,7 @@ class Store:
                                "restore a backup with 'restore-backup'") from err
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA cache_size=-32000")  # 32 MB: imports insert on random keys
         self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self.db = sqlite_utils.Database(self.conn)
         self.lock = threading.RLock()

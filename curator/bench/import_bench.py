@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+import statistics
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -64,32 +65,49 @@ def synthetic_records(n: int, seed: int = 7) -> list[dict[str, Any]]:
     return records
 
 
-def run(docs: int) -> dict[str, Any]:
-    records = synthetic_records(docs)
-    with tempfile.TemporaryDirectory(prefix="curator-bench-") as tmp:
-        root = Path(tmp)
-        # Baseline: the same records handed to sqlite-utils, which stores them one row each (nested fields
-        # JSON-encoded by sqlite-utils itself): storage with no validation, history or duplicate check.
-        raw_db = sqlite_utils.Database(root / "raw.db")
-        raw_db.conn.execute("PRAGMA journal_mode=WAL")
-        rows = [dict(r, id=f"cs-{i:010x}") for i, r in enumerate(records)]
-        raw_seconds, _ = timed(lambda: raw_db["case_studies"].insert_all(rows, pk="id", batch_size=500))
-        raw_db.close()
+def _one_round(records: list[dict[str, Any]], root: Path) -> tuple[float, float, Library]:
+    # Baseline: the same records handed to sqlite-utils, which stores them one row each (nested fields
+    # JSON-encoded by sqlite-utils itself): storage with no validation, history or duplicate check.
+    raw_db = sqlite_utils.Database(root / "raw.db")
+    raw_db.conn.execute("PRAGMA journal_mode=WAL")
+    rows = [dict(r, id=f"cs-{i:010x}") for i, r in enumerate(records)]
+    raw_seconds, _ = timed(lambda: raw_db["case_studies"].insert_all(rows, pk="id", batch_size=500))
+    raw_db.close()
+    library = Library.open(root / "lib", daily_backup=False, extensions=False)
+    items = [ImportItem(f"bench#{i}", r) for i, r in enumerate(records)]
+    seconds, report = timed(lambda: library.import_records(items, on_duplicate="keep", backup=False))
+    assert len(report.imported) == len(records)
+    return seconds, raw_seconds, library
 
-        library = Library.open(root / "lib", daily_backup=False, extensions=False)
-        items = [ImportItem(f"bench#{i}", r) for i, r in enumerate(records)]
-        seconds, report = timed(lambda: library.import_records(items, on_duplicate="keep", backup=False))
-        list_samples = [timed(lambda: library.list_records(limit=100))[0] for _ in range(20)]
-        filter_samples = [timed(lambda: library.list_records(area="adult_maternity", status="accepted",
-                                                            limit=100))[0] for _ in range(20)]
-        imported = len(report.imported)
-        library.close()
+
+def _list_timings(library: Library) -> tuple[list[float], list[float]]:
+    plain = [timed(lambda: library.list_records(limit=100))[0] for _ in range(20)]
+    filtered = [timed(lambda: library.list_records(area="adult_maternity", status="accepted", limit=100))[0]
+                for _ in range(20)]
+    return plain, filtered
+
+
+def run(docs: int, rounds: int = 3) -> dict[str, Any]:
+    """Interleaved rounds (baseline, then Curator, each on a fresh database); medians are reported."""
+    records = synthetic_records(docs)
+    ours, raws, ratios = [], [], []
+    for n in range(rounds):
+        with tempfile.TemporaryDirectory(prefix="curator-bench-") as tmp:
+            seconds, raw_seconds, library = _one_round(records, Path(tmp))
+            ours.append(seconds)
+            raws.append(raw_seconds)
+            ratios.append(seconds / raw_seconds)
+            if n == rounds - 1:
+                list_samples, filter_samples = _list_timings(library)
+            library.close()
+    seconds, raw_seconds = statistics.median(ours), statistics.median(raws)
     return {
         "docs": docs,
-        "imported": imported,
+        "rounds": rounds,
         "curator": {"seconds": round(seconds, 3), "records_per_s": round(docs / seconds)},
         "sqlite_utils_insert_all": {"seconds": round(raw_seconds, 3), "records_per_s": round(docs / raw_seconds)},
-        "ratio": round(seconds / raw_seconds, 2),
+        "ratio": round(statistics.median(ratios), 2),
+        "ratios": [round(r, 2) for r in ratios],
         "list_100": percentiles(list_samples),
         "list_filtered_100": percentiles(filter_samples),
     }
@@ -99,6 +117,6 @@ def human(result: dict[str, Any]) -> str:
     return (f"import {result['docs']} records: Curator {result['curator']['records_per_s']}/s "
             f"({result['curator']['seconds']} s) vs sqlite-utils insert_all "
             f"{result['sqlite_utils_insert_all']['records_per_s']}/s ({result['sqlite_utils_insert_all']['seconds']} s)"
-            f" → ratio {result['ratio']}×\n"
+            f" → ratio {result['ratio']}× (median of {result['rounds']} rounds: {result['ratios']})\n"
             f"list (first 100): p50 {result['list_100']['p50_ms']} ms, p95 {result['list_100']['p95_ms']} ms; "
             f"filtered by area+status: p50 {result['list_filtered_100']['p50_ms']} ms")

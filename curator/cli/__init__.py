@@ -165,6 +165,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK if result is None else int(result)
     except CuratorError as err:
         return _fail(str(err), as_json)
+    except BrokenPipeError:  # output piped into `head` and the like: the reader has what it wanted
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         return _fail("interrupted; nothing half-written was kept", as_json)
     except SystemExit as exc:  # --help inside a sub-command

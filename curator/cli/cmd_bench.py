@@ -9,14 +9,15 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     bench = groups("bench", "measure speed and memory (figures are ratios against a baseline in the same run)")
     p = bench.add_parser("import", help="records/s of a full import against raw sqlite-utils insert_all")
     p.add_argument("--docs", type=int, default=10_000)
+    p.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     p.set_defaults(func=cmd_bench_import)
 
 
 def cmd_bench_import(ctx, args) -> None:
     from ..bench import import_bench
 
-    if args.docs < 1:
+    if args.docs < 1 or args.rounds < 1:
         from ..errors import CuratorError
 
-        raise CuratorError("--docs must be at least 1")
-    ctx.emit(import_bench.run(args.docs), import_bench.human)
+        raise CuratorError("--docs and --rounds must be at least 1")
+    ctx.emit(import_bench.run(args.docs, args.rounds), import_bench.human)
