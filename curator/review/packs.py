@@ -90,6 +90,8 @@ class ReviewPack:
         try:
             manifest = json.loads(members["manifest.json"])
             stored = members[CHECKSUM].decode().strip()
+            if not isinstance(manifest, dict):
+                raise ValueError
         except (KeyError, ValueError):
             raise offline.MergeRefused(f"{path.name} is not a Curator review pack (no manifest or checksum)") from None
         if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
@@ -98,7 +100,13 @@ class ReviewPack:
         if _checksum(members) != stored:
             raise offline.MergeRefused(f"tampered file: {path.name} has been changed outside Curator since it was "
                                        "last saved (its checksum does not match); ask for the scores in a new pack")
-        return cls(path, members)
+        try:
+            pack = cls(path, members)
+            _check_shape(pack)
+        except (KeyError, ValueError, TypeError, AttributeError):
+            raise offline.MergeRefused(f"tampered file: {path.name} is damaged or was altered (its contents are not "
+                                       "what Curator wrote); ask for the scores in a new pack") from None
+        return pack
 
     # -- the reviewer's view -----------------------------------------------------------------------------
     @property
@@ -139,6 +147,21 @@ class ReviewPack:
                                 self.manifest["rubric_version"], self.manifest["cases"],
                                 _checksum(self.members, issued_only=True),
                                 {k: v for k, v in self.responses.items() if v.get("scores") or v.get("recommendation")})
+
+
+def _check_shape(pack: ReviewPack) -> None:
+    """Raise KeyError/TypeError/ValueError unless the pack holds everything Curator wrote, in its shapes."""
+    m = pack.manifest
+    if not (isinstance(m["id"], str) and isinstance(m["reviewer"]["id"], str) and isinstance(m["rubric_version"], int)
+            and isinstance(pack.rubric["criteria"], list) and isinstance(pack.responses, dict)):
+        raise ValueError
+    for case in m["cases"]:
+        if not (isinstance(case["id"], str) and isinstance(case["version"], int)
+                and f"cases/{case['id']}.json" in pack.members):
+            raise ValueError
+    for response in pack.responses.values():
+        if not isinstance(response, dict) or not isinstance(response.get("scores", {}), dict):
+            raise ValueError
 
 
 def make_pack(library: Library, reviewer_ref: str, out: str | Path) -> dict[str, Any]:

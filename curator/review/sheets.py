@@ -166,7 +166,15 @@ def read_sheet(path: str | Path) -> offline.Returned:
         raise offline.MergeRefused(f"tampered file: the hidden manifest of {path.name} has been changed or damaged "
                                    "(its checksum does not match); ask the reviewer for their scores in a new "
                                    "sheet; nothing merged")
-    ws = wb[SCORES]
+    try:
+        return _read_scores(wb[SCORES], manifest, stored)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        raise offline.MergeRefused(f"tampered file: {path.name} is damaged or was altered (its manifest is not what "
+                                   "Curator wrote); ask the reviewer for their scores in a new sheet; nothing "
+                                   "merged") from None
+
+
+def _read_scores(ws: Any, manifest: dict[str, Any], stored: str) -> offline.Returned:
     columns = manifest["columns"]
     first_score = len(FIXED) + 1
     responses: dict[str, dict[str, Any]] = {}

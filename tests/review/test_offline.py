@@ -295,3 +295,44 @@ def test_text_starting_with_equals_goes_into_the_sheet_as_text_not_a_formula(tom
     path = make_sheet(rnd.library, tom.id, tmp_path / "tom.xlsx")["file"]
     cell = load_workbook(path)["Scores"].cell(2, 2)
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+@pytest.mark.parametrize("damage", [
+    lambda m: m.pop("rubric.json"),
+    lambda m: m.update({"manifest.json": b"[]"}),
+    lambda m: _edit_json(m, "manifest.json", lambda d: d.update(rubric_version="1")),
+    lambda m: _edit_json(m, "manifest.json", lambda d: d["cases"][0].pop("version")),
+    lambda m: _edit_json(m, "manifest.json", lambda d: d["cases"].append({"id": "cs-x", "version": 1})),
+    lambda m: m.update({"responses.json": b"[1, 2]"}),
+    lambda m: m.update({"responses.json": b"{\"cs-x\": \"five\"}"}),
+    lambda m: m.update({"responses.json": b"not json"}),
+])
+def test_a_damaged_pack_is_refused_with_a_message_never_a_crash(tom_round, tmp_path, damage):
+    rnd, tom, cases = tom_round
+    path = scored_pack(rnd, tom, cases, tmp_path)
+    rewrite_pack(path, damage, fix_checksum=True)
+    refused(rnd.library, path, "tampered file|not a Curator review pack")
+
+
+@pytest.mark.parametrize("damage", ["drop checksum", "bad json", "no rows"])
+def test_a_damaged_sheet_manifest_is_refused_with_a_message_never_a_crash(filled_sheet, damage):
+    import hashlib
+
+    rnd, tom, cases, path = filled_sheet
+    wb = load_workbook(path)
+    sheet = wb["Manifest"]
+    rows = list(sheet.iter_rows())
+    if damage == "drop checksum":
+        rows[-1][0].value = None
+    elif damage == "bad json":
+        next(r for r in rows if r[0].value == "case")[1].value = "{not json"
+    else:
+        # a manifest rewritten with a matching checksum but missing what the library needs
+        for row in rows:
+            if row[0].value not in ("format", "checksum"):
+                row[0].value = None
+        digest = hashlib.sha256(json.dumps({"cases": [], "format": "curator-review-sheet"}, sort_keys=True)
+                                .encode()).hexdigest()
+        rows[-1][1].value = digest
+    wb.save(path)
+    refused(rnd.library, path, "tampered file")
