@@ -116,8 +116,14 @@ def remove(library: Library, ref: str) -> Reviewer:
     reviewer = get(library, ref)
     with library.store.transaction() as conn:
         conn.execute("UPDATE reviewers SET removed=? WHERE id=?", (now_iso(), reviewer.id))
-        conn.execute("DELETE FROM review_assignments WHERE reviewer_id=? AND case_id NOT IN (SELECT case_id FROM "
-                     "reviews WHERE reviewer_id=? AND submitted IS NOT NULL)", (reviewer.id, reviewer.id))
+        open_cases = [r["case_id"] for r in library.store.query(
+            "SELECT case_id FROM review_assignments WHERE reviewer_id=? AND case_id NOT IN (SELECT case_id FROM "
+            "reviews WHERE reviewer_id=? AND submitted IS NOT NULL)", (reviewer.id, reviewer.id))]
+        conn.executemany("DELETE FROM review_assignments WHERE reviewer_id=? AND case_id=?",
+                         [(reviewer.id, case_id) for case_id in open_cases])
+        for case_id in open_cases:
+            if library.store.exists(case_id):
+                library.record_event(case_id, f"Reviewer {reviewer.name} unassigned", "left the panel")
     return get(library, reviewer.id, include_removed=True)
 
 
@@ -129,7 +135,8 @@ def list_reviewers(library: Library, *, include_removed: bool = False) -> list[R
 def get(library: Library, ref: str, *, include_removed: bool = False) -> Reviewer:
     """A reviewer by id or by name (any case)."""
     rows = library.store.query("SELECT * FROM reviewers WHERE id=?", (ref,)) or \
-        library.store.query("SELECT * FROM reviewers WHERE lower(name)=lower(?)", (" ".join(str(ref).split()),))
+        library.store.query("SELECT * FROM reviewers WHERE lower(name)=lower(?) ORDER BY removed IS NOT NULL, "
+                            "created DESC", (" ".join(str(ref).split()),))
     if not rows or (rows[0]["removed"] and not include_removed):
         raise NotFound(f"no reviewer '{ref}' on the panel; run 'python -m curator reviewer list' to see them, or "
                        "'reviewer add NAME' to add one")

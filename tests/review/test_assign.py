@@ -101,3 +101,23 @@ def test_no_reviewers_and_bad_per_case_are_explained(library):
         assign_mod.assign_auto(library)
     with pytest.raises(CuratorError, match="at least 1"):
         assign_mod.assign_auto(library, per_case=0)
+
+
+def test_a_reviewer_leaving_the_panel_keeps_their_scores_and_frees_open_assignments(review_round):
+    from curator.review import scoring
+    from tests.review.conftest import full_scores
+
+    lib, tom = review_round.library, review_round.reviewers["tom"]
+    scored, open_case = review_round.cases[1], review_round.cases[2]
+    for case_id in (scored, open_case):
+        assign_mod.assign(lib, case_id, tom.id)
+    scoring.submit(lib, scored, tom.id, full_scores(), "include")
+    reviewers_mod.remove(lib, "Tom Byrne")
+    assert [r.name for r in reviewers_mod.list_reviewers(lib)] == ["Dr Asha Patel", "Maya Okoro", "Sam Lee"]
+    assert [(a["case"]) for a in assign_mod.assignments(lib, reviewer=tom.id)] == [scored]
+    assert scoring.reviews(lib)[0]["reviewer_name"] == "Tom Byrne"
+    assert any(h["label"] == "Reviewer Tom Byrne unassigned" for h in lib.history(open_case))
+    with pytest.raises(CuratorError, match="no reviewer 'Tom Byrne'"):
+        reviewers_mod.get(lib, "Tom Byrne")
+    back = reviewers_mod.add(lib, "Tom Byrne", "Healthwatch Cornwall")
+    assert reviewers_mod.get(lib, "tom byrne").id == back.id != tom.id
