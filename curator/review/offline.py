@@ -87,12 +87,12 @@ class Returned:
 
 def _check(library: Library, ret: Returned) -> tuple[reviewers_mod.Reviewer, dict[str, Any]]:
     what = KIND_WORDS[ret.kind]
-    try:
-        reviewer = reviewers_mod.get(library, ret.reviewer_id)
-    except CuratorError:
+    known = reviewers_mod.lookup(library).get(ret.reviewer_id)
+    if known is None or known.removed:
+        why = f"left the panel on {known.removed[:10]}" if known else "is not on this library's panel"
         raise MergeRefused(f"unknown reviewer: this {what} belongs to {ret.reviewer_name} ({ret.reviewer_id}), who "
-                           "is not on this library's panel; merge it into the library it was made from, or add the "
-                           "reviewer back; nothing merged") from None
+                           f"{why}; merge it into the library it was made from; nothing merged")
+    reviewer = known
     issued = library.store.query("SELECT * FROM review_files WHERE id=?", (ret.file_id,))
     if not issued or issued[0]["kind"] != ret.kind or issued[0]["reviewer_id"] != reviewer.id:
         raise MergeRefused(f"this {what} ({ret.file_id[:8]}) was not made by this library for {reviewer.name}; "
