@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.reading import TermNotFound
 
 from ..errors import CuratorError, ValidationError
 from ..model import STATUSES, YEAR_RANGE
 from ..vocab import Vocabulary, vocabularies
-from .schema import PRESENCE_FIELDS
+from .schema import PRESENCE_FIELDS, analyse
 from .synonyms import abbreviations, tokens
 
 MAX_QUERY_CHARS = 1000
@@ -25,7 +27,7 @@ MAX_TERMS = 64
 PREFIX_CAP = 64  # a prefix searches at most this many words (the most common ones)
 _YEAR = re.compile(r"^(\d{4})?(?:\.\.(\d{4})?)?$")
 
-TEXT_FIELDS = {"title": "title", "org": "org", "summary": "summary"}
+TEXT_FIELDS = {"title": "title", "org": "org"}
 TAG_FIELDS = {"ics": "ics", "region": "region", "area": "area", "group": "group", "action": "action"}
 OTHER_FIELDS = ("status", "year", "has", "missing", "programme")
 ALL_FIELDS = (*TEXT_FIELDS, *TAG_FIELDS, *OTHER_FIELDS)
@@ -185,6 +187,7 @@ class Builder:
         self.marks: set[str] = set()
         self.words: list[str] = []
         self.boost_terms: set[str] = set()
+        self.boost_words: set[str] = set()
         self.notice: str | None = None
 
     def build(self, node: Node, fieldname: str = "all") -> wq.Query | None:
@@ -240,7 +243,7 @@ class Builder:
             if found:
                 length, toks, short = found
                 self.marks.add(short)
-                out.append(wq.Or([wq.Phrase("all", list(toks)), wq.Term("all", short)]))
+                out.append(wq.Or([_phrase("all", toks), wq.Term("all", short)]))
                 i += length
             else:
                 out.append(parts[i])
@@ -259,6 +262,7 @@ class Builder:
             return self.phrase(node.text, fieldname)
         if fieldname == "all":
             self.boost_terms.add(toks[0])
+            self.boost_words.update(analyse(node.text, stemming=False))
             longs = abbreviations().expansions(node.text)
             if longs:
                 self.marks.update(t for form in longs for t in form)
@@ -275,6 +279,7 @@ class Builder:
         if fieldname != "all":
             return wq.And([wq.Term(fieldname, t) for t in toks])
         self.boost_terms.update(toks)
+        self.boost_words.update(analyse(text, stemming=False))
         query = _phrase("all", toks)
         short = abbreviations().abbreviation_of(toks)
         if short:
@@ -282,9 +287,9 @@ class Builder:
             return wq.Or([query, wq.Term("all", short)])
         return query
 
-    def prefix(self, text: str, fieldname: str) -> wq.Query:
+    def prefix(self, text: str, fieldname: str, stemming: bool = True) -> wq.Query:
         start = text.casefold()
-        stem = tokens(text)
+        stem = analyse(text, stemming)
         found = heapq.nlargest(PREFIX_CAP + 1, ((info.doc_frequency(), term.decode("utf-8") if
                                                  isinstance(term, bytes) else term)
                                                 for term, info in self.reader.iter_prefix(fieldname, start)))
@@ -317,8 +322,48 @@ class Builder:
         return filter_query(key, [value])
 
 
+class FastPhrase(wq.Phrase):
+    """An exact phrase checked by leapfrogging the words' postings and comparing decoded positions.
+
+    Whoosh's own phrase matcher builds span objects for every candidate document (about 20x slower).
+    Scoring never uses this matcher: ranking uses ``relax()`` (the words ANDed) within the phrase's docs.
+    """
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        reader = searcher.reader()
+        field = self.fieldname
+        try:
+            mats = [reader.postings(field, word) for word in self.words]
+        except TermNotFound:
+            return NullMatcher()
+        order = sorted(range(len(mats)), key=lambda i: reader.doc_frequency(field, self.words[i]))
+        found: list[int] = []
+        lead = mats[order[0]]
+        while lead.is_active():
+            doc = lead.id()
+            for i in order[1:]:
+                other = mats[i]
+                if other.id() < doc:
+                    other.skip_to(doc)
+                    if not other.is_active():
+                        return ListMatcher(found) if found else NullMatcher()
+                if other.id() != doc:
+                    lead.skip_to(other.id())
+                    break
+            else:
+                starts = set(mats[0].value_as("positions"))
+                for offset in range(1, len(mats)):
+                    starts &= {p - offset for p in mats[offset].value_as("positions")}
+                    if not starts:
+                        break
+                if starts:
+                    found.append(doc)
+                lead.next()
+        return ListMatcher(found) if found else NullMatcher()
+
+
 def _phrase(fieldname: str, toks: tuple[str, ...] | list[str]) -> wq.Query:
-    return wq.Phrase(fieldname, list(toks)) if len(toks) > 1 else wq.Term(fieldname, toks[0])
+    return FastPhrase(fieldname, list(toks)) if len(toks) > 1 else wq.Term(fieldname, toks[0])
 
 
 def year_query(value: str) -> wq.Query:
@@ -382,6 +427,15 @@ def filter_query(key: str, values: list[Any]) -> wq.Query:
     return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
+def relax(query: wq.Query) -> wq.Query:
+    """The query with phrases as plain AND (same object back if it has no phrase), for ranking only."""
+    if isinstance(query, wq.Phrase):
+        return wq.And([wq.Term(query.fieldname, w) for w in query.words])
+    if not any(isinstance(q, wq.Phrase) for q in query.leaves()):
+        return query
+    return query.apply(relax)
+
+
 def compile_query(text: str, reader: Any) -> Parsed:
     """Parse and build; ``reader`` expands prefixes. Raises ``QueryError`` with a plain message."""
     tree = parse_tree(text or "")
@@ -396,5 +450,6 @@ def compile_query(text: str, reader: Any) -> Parsed:
         built = wq.AndNot(wq.Every(), built.query)
     boost = None
     if builder.boost_terms:
-        boost = wq.Or([wq.Term(f, t) for t in sorted(builder.boost_terms) for f in ("title", "summary")])
+        boost = wq.Or([*(wq.Term("title", t) for t in sorted(builder.boost_terms)),
+                       *(wq.Term("quick", w, boost=1.5) for w in sorted(builder.boost_words))])
     return Parsed(built, boost, builder.marks, builder.words, builder.notice)

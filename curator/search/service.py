@@ -24,7 +24,7 @@ from ..progress import Cancelled, CancelToken, ProgressFn, no_progress
 from . import index as index_mod
 from . import schema as S
 from .index import IndexFolder, LockError, SegmentCache, in_step, read_state, write_records, write_state
-from .query import QueryError, compile_query, filter_query
+from .query import QueryError, compile_query, filter_query, relax
 from .snippets import snippet
 from .suggest import quick_query, suggestion
 
@@ -245,8 +245,11 @@ class SearchService:
             ordered = sorted(docs, key=lambda d: self._packed[d][S.UPDATED], reverse=True)
             top = [(0.0, d) for d in ordered[offset:offset + limit]]
         else:
-            scored = wq.AndMaybe(matcher, parsed.boost) if parsed.boost is not None else matcher
-            results = searcher.search(scored, limit=offset + limit)
+            # positions were checked once (docs_for_query); rank with the cheaper word-only form, within the docs
+            relaxed = relax(matcher)
+            allow = set(docs) if relaxed is not matcher else None
+            scored = wq.AndMaybe(relaxed, parsed.boost) if parsed.boost is not None else relaxed
+            results = searcher.search(scored, limit=offset + limit, filter=allow)
             top = results.top_n[offset:]
         out = self._result(text, searcher, top, len(docs), self._facets(docs), parsed.marks, parsed.notice)
         if not docs and parsed.words:

@@ -9,6 +9,7 @@ from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 
 from .query import MAX_QUERY_CHARS, Builder, QueryError
+from .schema import analyse
 from .synonyms import tokens
 
 _WORD = re.compile(r"[^\W_](?:[\w&'.-]*\w)?")
@@ -26,9 +27,9 @@ def quick_query(text: str, reader: Any) -> tuple[wq.Query | None, set[str], str 
     typing = not text[-1:].isspace()
     for n, word in enumerate(words):
         if typing and n == len(words) - 1:
-            parts.append(builder.prefix(word, "quick"))
+            parts.append(builder.prefix(word, "quick", stemming=False))
             continue
-        toks = tokens(word)
+        toks = analyse(word, stemming=False)
         builder.marks.update(toks)
         parts.extend(wq.Term("quick", t) for t in toks)
     if not parts:
@@ -46,8 +47,8 @@ def suggestion(searcher: Any, text: str, words: list[str]) -> str | None:
         if len(toks) != 1 or reader.doc_frequency("all", toks[0]) > 0:
             continue
         lower = word.casefold()
-        found = reader.terms_within("spell", lower, 2, prefix=1)
-        ranked = sorted(found, key=lambda t: (Levenshtein.distance(lower, t), -reader.doc_frequency("spell", t), t))
+        found = reader.terms_within("quick", lower, 2, prefix=1)
+        ranked = sorted(found, key=lambda t: (Levenshtein.distance(lower, t), -reader.doc_frequency("quick", t), t))
         for candidate in ranked[:5]:
             stem = tokens(candidate)
             if stem and reader.doc_frequency("all", stem[0]) > 0:
