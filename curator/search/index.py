@@ -20,6 +20,7 @@ from typing import Any
 
 from whoosh import index as windex
 from whoosh.index import LockError
+from whoosh.reading import SegmentReader
 
 from ..store import Store
 from .schema import SCHEMA_VERSION, build_schema, document
@@ -97,7 +98,8 @@ def live_rows(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def write_records(ix: windex.Index, store: Store, ids: Iterable[str], *, timeout: float = WRITER_WAIT) -> int:
+def write_records(ix: windex.Index, store: Store, ids: Iterable[str], *, timeout: float = WRITER_WAIT,
+                  merge: bool = True) -> int:
     """Make the index agree with SQLite for these ids (add, replace or remove). Raises ``LockError``."""
     ids = list(dict.fromkeys(ids))
     if not ids:
@@ -111,12 +113,25 @@ def write_records(ix: windex.Index, store: Store, ids: Iterable[str], *, timeout
                 writer.delete_by_term("id", case_id)
             else:
                 writer.update_document(**document(json.loads(row["data"]), row["version"]))
-        writer.commit()
+        writer.commit(merge=merge)
     except BaseException:
         with contextlib.suppress(Exception):
             writer.cancel()
         raise
     return len(ids)
+
+
+def merge_all_but_largest(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy: fold every segment but the largest into one (small saves pile up as segments)."""
+    if len(segments) < 3:
+        return segments
+    largest = max(segments, key=lambda s: s.doc_count_all())
+    for segment in segments:
+        if segment is not largest:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+    return [largest]
 
 
 class SegmentCache:

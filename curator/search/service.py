@@ -23,7 +23,16 @@ from ..history import Changes, now_iso
 from ..progress import Cancelled, CancelToken, ProgressFn, no_progress
 from . import index as index_mod
 from . import schema as S
-from .index import IndexFolder, LockError, SegmentCache, in_step, read_state, write_records, write_state
+from .index import (
+    IndexFolder,
+    LockError,
+    SegmentCache,
+    in_step,
+    merge_all_but_largest,
+    read_state,
+    write_records,
+    write_state,
+)
 from .query import QueryError, compile_query, filter_query, relax
 from .snippets import snippet
 from .suggest import quick_query, suggestion
@@ -35,6 +44,7 @@ MULTI = {"clinical_areas", "population_groups"}
 MAX_LIMIT = 1000
 SEARCH_WAIT = 0.1  # a search waits this long for another process's writer before answering from what it has
 LOCK_RETRY = 2.0  # after a failed wait, searches do not wait again for this many seconds
+MERGE_AT = 8  # segments before the writer thread folds the small ones together
 LOCKED_NOTICE = ("another Curator window is updating the search index; your change is saved and will appear "
                  "in search within moments")
 
@@ -56,9 +66,16 @@ class SearchService:
         self._gen_at_attach = self.store.generation
         self._locked_until = 0.0
         self.notice: str | None = None
+        self._pending: set[str] = set()
+        self._pending_all = False
+        self._pending_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
 
     # -- opening, staleness, repair -------------------------------------------------------------------------
     def _ensure(self) -> None:
+        self._apply_pending()
         if self._ix is None:
             self._open()
         else:
@@ -149,13 +166,13 @@ class SearchService:
         write_state(self.store, self._name, self._ix, generation)
         self._known_gen = generation
 
-    def _write(self, ids: list[str], wait: float) -> bool:
+    def _write(self, ids: list[str], wait: float, merge: bool = True) -> bool:
         """Index these ids; False (and a notice) if another process holds the writer lock."""
         if time.monotonic() < self._locked_until:
             self.notice = LOCKED_NOTICE
             return False
         try:
-            write_records(self._ix, self.store, ids, timeout=wait)
+            write_records(self._ix, self.store, ids, timeout=wait, merge=merge)
         except LockError:
             self._locked_until = time.monotonic() + LOCK_RETRY
             self.notice = LOCKED_NOTICE
@@ -172,35 +189,93 @@ class SearchService:
 
     # -- keeping in step --------------------------------------------------------------------------------------
     def on_change(self, changes: Changes) -> None:
-        """Listener: index what one committed operation changed, before the caller returns."""
+        """Listener: queue what one committed operation changed; the writer thread indexes it at once.
+
+        The save returns without waiting for Whoosh (a document takes 0.1-0.3 s to index); any search, and
+        ``close()``, first writes whatever is still queued, so a search never misses a saved change.
+        """
+        with self._pending_lock:
+            self._pending |= changes.ids | changes.removed
+            self._pending_all = self._pending_all or changes.everything
+        self._wake.set()
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._work, name="curator-search-writer", daemon=True)
+            self._thread.start()
+
+    def flush(self) -> None:
+        """Index every queued change now (waits for the writer thread if it is busy)."""
         with self._lock:
-            if changes.everything:
-                if self._ix is not None:
-                    self._repair()
+            self._apply_pending()
+
+    def _work(self) -> None:
+        while not self._stopping:
+            self._wake.wait()
+            self._wake.clear()
+            if self._stopping:
                 return
-            ids = sorted(changes.ids | changes.removed)
-            if self._ix is None:
-                name = self.folder.current_name()
-                if name is None:
-                    return  # the first search builds it
-                try:
-                    ix = self.folder.open(name)
-                except Exception:  # noqa: BLE001 - damaged: the next search rebuilds it
-                    return
-                self._install(name, ix)
-                if in_step(read_state(self.store), name, ix, self._gen_at_attach):
-                    self._known_gen = self._gen_at_attach
-            before = read_state(self.store).get("generation")
-            self._locked_until = 0.0  # a save always tries (and waits a little) for the lock
-            if not self._write(ids, index_mod.WRITER_WAIT):
-                with self.store.transaction() as conn:
-                    conn.executemany("INSERT OR IGNORE INTO search_pending(case_id) VALUES (?)", [(i,) for i in ids])
+            try:
+                self.flush()
+                self._merge_small()
+            except Exception:  # noqa: BLE001 - never kill the writer thread; the next search repairs
+                log.warning("search index update failed", exc_info=True)
+
+    def _apply_pending(self) -> None:
+        with self._pending_lock:
+            ids, everything = sorted(self._pending), self._pending_all
+            self._pending, self._pending_all = set(), False
+        if not ids and not everything:
+            return
+        if self._ix is None and not self._open_for_writing():
+            return
+        if everything:
+            self._repair()
+            return
+        before = read_state(self.store).get("generation")
+        self._locked_until = 0.0  # a save always tries (and waits a little) for the lock
+        if not self._write(ids, index_mod.WRITER_WAIT, merge=False):
+            with self.store.transaction() as conn:
+                conn.executemany("INSERT OR IGNORE INTO search_pending(case_id) VALUES (?)", [(i,) for i in ids])
+            return
+        self._searcher_reset()
+        if self._known_gen is not None and before == str(self._known_gen):
+            generation = self.store.generation
+            write_state(self.store, self._name, self._ix, generation)
+            self._known_gen = generation
+
+    def _open_for_writing(self) -> bool:
+        """Open the index without searching (a process that only saves); False if there is none yet."""
+        name = self.folder.current_name()
+        if name is None:
+            return False  # the first search builds it
+        try:
+            ix = self.folder.open(name)
+        except Exception:  # noqa: BLE001 - damaged: the next search rebuilds it
+            return False
+        self._install(name, ix)
+        if in_step(read_state(self.store), name, ix, self._gen_at_attach):
+            self._known_gen = self._gen_at_attach
+        return True
+
+    def _merge_small(self) -> None:
+        """Fold small segments together once there are many, off the save path (searches keep answering)."""
+        with self._lock:
+            ix = self._ix
+            if ix is None or len(ix._segments()) <= MERGE_AT:
                 return
-            self._searcher_reset()
-            if self._known_gen is not None and before == str(self._known_gen):
-                generation = self.store.generation
-                write_state(self.store, self._name, self._ix, generation)
-                self._known_gen = generation
+        try:
+            writer = ix.writer(timeout=0.0)
+        except LockError:
+            return
+        try:
+            writer.commit(mergetype=merge_all_but_largest)
+        except BaseException:
+            writer.cancel()
+            raise
+        with self._lock:
+            if self._ix is ix:
+                self._searcher_reset()
+                if read_state(self.store).get("generation") == str(self._known_gen):
+                    write_state(self.store, self._name, ix, self._known_gen)
 
     # -- searching --------------------------------------------------------------------------------------------
     def _guarded(self, work: Any) -> dict[str, Any]:
@@ -213,10 +288,19 @@ class SearchService:
             except LockError as err:
                 raise CuratorError("another Curator process is rebuilding the search index; try again in a "
                                    "moment") from err
-            except Exception as err:  # noqa: BLE001 - a damaged index: rebuild from SQLite and answer anyway
-                log.warning("search failed on the index (%s); rebuilding it", err, exc_info=True)
-                self._rebuild_locked(no_progress, None, reason="the search index was damaged")
-                return work()
+            except Exception as err:  # noqa: BLE001 - reopen (a merge may have removed files); if it is damaged,
+                log.info("search failed on the open index (%s); reopening it", err)  # rebuild from SQLite
+                self._searcher_reset()
+                self._ix = None
+                try:
+                    self._ensure()
+                    return work()
+                except (CuratorError, Cancelled):
+                    raise
+                except Exception as again:  # noqa: BLE001
+                    log.warning("search index damaged (%s); rebuilding it", again, exc_info=True)
+                    self._rebuild_locked(no_progress, None, reason="the search index was damaged")
+                    return work()
 
     def search(self, query: str, filters: dict[str, list[str]] | None = None, limit: int = 50,
                offset: int = 0) -> dict[str, Any]:
@@ -360,9 +444,18 @@ class SearchService:
             conn.execute("DELETE FROM saved_searches WHERE name=?", (name,))
 
     def close(self) -> None:
+        """Write queued changes, stop the writer thread, release the index."""
+        self._stopping = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
         with self._lock:
-            self._searcher_reset()
-            self._ix = None
+            try:
+                self._apply_pending()
+            finally:
+                self._searcher_reset()
+                self._ix = None
+        self._stopping = False
 
 
 def _combine(text_query: wq.Query | None, filter_q: wq.Query | None) -> wq.Query:

@@ -145,6 +145,7 @@ def test_writer_lock_held_elsewhere_queues_the_change(search_library, monkeypatc
     try:
         record, _ = search_library.create({"title": "Gondola outreach for canal-side flats", "ics": "E54000057"})
         assert record["id"]  # the save itself succeeded
+        service.flush()  # the writer thread tried, waited, and queued the id in SQLite
         queued = search_library.store.query("SELECT case_id FROM search_pending")
         assert [r["case_id"] for r in queued] == [record["id"]]
         assert "another Curator window" in (service.search("warm")["notice"] or "")
@@ -195,6 +196,44 @@ def test_restored_backup_brings_the_index_back_in_step(search_library):
     assert ids(service.search("kayak")) == [record["id"]]
     search_library.restore_backup(backup.path)
     assert service.search("kayak")["total"] == 0
+    assert service.check()["ok"]
+
+
+def test_save_returns_before_indexing_and_search_still_sees_it(search_library):
+    service = search_library.extensions["search"]
+    service.search("warm")
+    records = [search_library.create({"title": f"Velodrome taster {n}", "ics": "E54000057"})[0] for n in range(5)]
+    # whether or not the writer thread has finished, a search waits for queued changes
+    assert service.search("velodrome")["total"] == 5
+    search_library.delete(records[0]["id"])
+    assert records[0]["id"] not in ids(service.search("velodrome"))
+
+
+def test_close_writes_queued_changes(search_library):
+    service = search_library.extensions["search"]
+    service.search("warm")
+    folder = search_library.folder
+    record, _ = search_library.create({"title": "Trampoline clinic", "ics": "E54000057"})
+    search_library.close()
+    with Library.open(folder, daily_backup=False) as again:
+        svc = again.extensions["search"]
+        assert ids(svc.search("trampoline")) == [record["id"]]
+        assert svc.check()["ok"]
+
+
+def test_many_saves_merge_small_segments(search_library, monkeypatch):
+    import curator.search.service as service_mod
+
+    monkeypatch.setattr(service_mod, "MERGE_AT", 3)
+    service = search_library.extensions["search"]
+    service.search("warm")
+    case_id = search_library.known["dental"]
+    for n in range(6):
+        search_library.update(case_id, {"summary": f"visit number{n}"})
+        service.flush()
+    service._merge_small()
+    assert len(service._ix._segments()) <= 4
+    assert ids(service.search("number5")) == [case_id]
     assert service.check()["ok"]
 
 
