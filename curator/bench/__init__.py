@@ -1,1 +1,2 @@
-"""Benchmarks run by ``python -m curator bench …``: figures as ratios against a baseline in the same run."""
+"""Benchmarks (``python -m curator bench …``): synthetic corpora and measurements reported as ratios against a
+baseline measured in the same run; never run as timed tests."""
