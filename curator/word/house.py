@@ -1,0 +1,403 @@
+"""House style and accessibility plumbing shared by every document Curator writes.
+
+NHS Blue headings in Arial, 12 pt body, page numbers in the footer, en-GB language in the Normal style (so a
+tagged PDF says /Lang(en-GB)), table header rows marked to repeat, real hyperlinks, and properties that hold a
+title but no author, company, template path or thumbnail (no personal data leaves in the metadata).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.enum.text import WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from ..errors import CuratorError
+
+NHS_BLUE = RGBColor(0x00, 0x5E, 0xB8)
+NHS_TEXT = RGBColor(0x21, 0x2B, 0x32)
+NHS_GREY = RGBColor(0x4C, 0x61, 0x72)  # NHS dark grey: 6.2:1 on white
+FONT = "Arial"
+LANGUAGE = "en-GB"
+HEADING_SIZES = {1: 20, 2: 16, 3: 13, 4: 12}
+
+
+def new_document(template: Path | None = None) -> Any:
+    """A blank document: the user's template (body emptied, styles kept) or python-docx's, in house style."""
+    if template is None:
+        document = docx.Document()
+        apply_house_style(document)
+        return document
+    from .docx_safety import open_docx
+
+    document, _ = open_docx(Path(template))
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    set_language(document)
+    return document
+
+
+def apply_house_style(document: Any) -> None:
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(12)
+    normal.font.color.rgb = NHS_TEXT
+    _east_asian_font(normal, FONT)
+    normal.paragraph_format.space_after = Pt(6)
+    for name in ("Title", "Subtitle", "TOC Heading", *(f"Heading {n}" for n in range(1, 10))):
+        style = styles[name]
+        style.font.name = FONT
+        _east_asian_font(style, FONT)
+        style.font.color.rgb = NHS_BLUE
+    for level, size in HEADING_SIZES.items():
+        heading = styles[f"Heading {level}"]
+        heading.font.size = Pt(size)
+        heading.font.bold = True
+        heading.font.italic = False
+        heading.paragraph_format.space_before = Pt(18 if level == 1 else 12)
+        heading.paragraph_format.space_after = Pt(6)
+    styles["Title"].font.size = Pt(32)
+    styles["Title"].font.bold = True
+    styles["Subtitle"].font.size = Pt(18)
+    styles["Subtitle"].font.italic = False
+    _no_border(styles["Title"])
+    for name in ("Header", "Footer", "Caption"):
+        styles[name].font.name = FONT
+        styles[name].font.size = Pt(10)
+    set_language(document)
+
+
+def _east_asian_font(style: Any, name: str) -> None:
+    rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        rfonts.set(qn(attr), name)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        rfonts.attrib.pop(qn(attr), None)
+
+
+def _no_border(style: Any) -> None:
+    ppr = style.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+
+
+def set_language(document: Any) -> None:
+    rpr = document.styles["Normal"].element.get_or_add_rPr()
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:bidi"), "ar-SA")  # right-to-left runs (Urdu, Arabic) still get a bidi language
+    document.core_properties.language = LANGUAGE
+
+
+def set_properties(document: Any, *, title: str, subject: str = "", keywords: str = "",
+                   when: dt.datetime | None = None) -> None:
+    """Title and language set; author, editor, comments and dates of the template's author cleared."""
+    props = document.core_properties
+    stamp = (when or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0)
+    props.title = title
+    props.subject = subject
+    props.keywords = keywords
+    props.author = ""
+    props.last_modified_by = ""
+    props.comments = ""
+    props.category = ""
+    props.identifier = ""
+    props.content_status = ""
+    props.revision = 1
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = dt.datetime(2000, 1, 1)
+    props.language = LANGUAGE
+
+
+def mark_header_row(table: Any) -> None:
+    """First row repeats on each page and is a header for screen readers (PDF TH cells)."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:tblHeader")) is None:
+        header = OxmlElement("w:tblHeader")
+        header.set(qn("w:val"), "true")
+        tr_pr.append(header)
+
+
+def is_header_row(row: Any) -> bool:
+    tr_pr = row._tr.trPr
+    return tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
+
+
+def data_table(document: Any, headers: list[str], rows: list[list[str]], style: str = "Table Grid",
+               container: Any = None, size: float | None = None) -> Any:
+    """A table with a marked header row; cells hold plain text (never Markdown)."""
+    table = (container or document).add_table(rows=1 + len(rows), cols=len(headers))
+    table._tbl.tblPr.style = style_id(document, style)
+    cells = table._cells
+    width = len(headers)
+    for i, text in enumerate(headers):
+        add_run(cells[i].paragraphs[0], text, bold=True, size=size)
+    for r, row in enumerate(rows, start=1):
+        for c, text in enumerate(row):
+            if text:
+                add_run(cells[r * width + c].paragraphs[0], text, size=size)
+    mark_header_row(table)
+    return table
+
+
+def add_hyperlink(paragraph: Any, text: str, url: str) -> Any:
+    """A real link (w:hyperlink + external relationship) in the Hyperlink style: blue and underlined."""
+    r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), r_id)
+    run = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), "005EB8")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    rpr.append(color)
+    rpr.append(underline)
+    run.append(rpr)
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    run.append(t)
+    link.append(run)
+    paragraph._p.append(link)
+    return link
+
+
+def add_field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
+    """A complex field (PAGE, NUMPAGES, TOC …) marked dirty so Word updates it when the file opens."""
+    def fld(kind: str) -> Any:
+        run = OxmlElement("w:r")
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            char.set(qn("w:dirty"), "true")
+        run.append(char)
+        return run
+
+    paragraph._p.append(fld("begin"))
+    run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run.append(instr)
+    paragraph._p.append(run)
+    paragraph._p.append(fld("separate"))
+    paragraph.add_run(placeholder)
+    paragraph._p.append(fld("end"))
+
+
+def update_fields_on_open(document: Any) -> None:
+    settings = document.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        settings.append(update)
+
+
+def page_number_footer(section: Any, label: str = "") -> None:
+    footer = section.footer
+    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    paragraph.text = ""
+    if label:
+        paragraph.add_run(f"{label}  ·  ")
+    paragraph.add_run("Page ")
+    add_field(paragraph, "PAGE", "1")
+    paragraph.add_run(" of ")
+    add_field(paragraph, "NUMPAGES", "1")
+
+
+def page_break(document: Any) -> None:
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def save_clean(document: Any, path: Path) -> int:
+    """Save atomically without the template's thumbnail or customXml; returns the size in bytes."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    drop = ("docProps/thumbnail.jpeg", "customXml/")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename.startswith(drop):
+                continue
+            content = source.read(info)
+            if info.filename in ("_rels/.rels", "[Content_Types].xml", "word/_rels/document.xml.rels"):
+                content = _drop_references(content)
+            if info.filename == "docProps/app.xml":
+                content = content.replace(b"Microsoft Macintosh Word", b"Curator").replace(b"Normal.dotm", b"")
+            target.writestr(info.filename, content)
+    path = Path(path)
+    if not path.parent.exists():
+        raise CuratorError(f"cannot write {path}: the folder {path.parent} does not exist")
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_bytes(out.getvalue())
+        partial.replace(path)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise CuratorError(f"cannot write {path} ({err.strerror}); close it in Word or choose another place") from err
+    return len(out.getvalue())
+
+
+def _drop_references(xml: bytes) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    for child in list(root):
+        target = child.get("Target", "") + child.get("PartName", "")
+        if "thumbnail" in target or "customXml" in target:
+            root.remove(child)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# -- styles a user's template may lack ---------------------------------------------------------------------
+_DEFAULT_DOC: Any = None
+
+
+def _default_document() -> Any:
+    global _DEFAULT_DOC
+    if _DEFAULT_DOC is None:
+        _DEFAULT_DOC = docx.Document()
+    return _DEFAULT_DOC
+
+
+def style(document: Any, name: str) -> Any:
+    """The named style; one missing from a user's template (Word saves only styles in use) is copied in from
+    python-docx's default template, list numbering included, so headings and lists stay real."""
+    try:
+        return document.styles[name]
+    except KeyError:
+        pass
+    source = _default_document().styles[name]
+    if source.base_style is not None and source.base_style.name != "Normal":
+        style(document, source.base_style.name)
+    element = copy.deepcopy(source.element)
+    num_id = element.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+    if num_id is not None:
+        num_id.set(qn("w:val"), str(_copy_numbering(document, int(num_id.get(qn("w:val"))))))
+    document.styles.element.append(element)
+    return document.styles[name]
+
+
+def style_name(document: Any, name: str) -> str:
+    return style(document, name).name
+
+
+def _copy_numbering(document: Any, num_id: int) -> int:
+    """Copy one list definition (w:num + its w:abstractNum) from the default template under fresh ids."""
+    source = _default_document().part.numbering_part.element
+    target = document.part.numbering_part.element
+    num = next(n for n in source.iterchildren(qn("w:num")) if n.get(qn("w:numId")) == str(num_id))
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(a for a in source.iterchildren(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+    used_abstract = [int(a.get(qn("w:abstractNumId"))) for a in target.iterchildren(qn("w:abstractNum"))]
+    used_num = [int(n.get(qn("w:numId"))) for n in target.iterchildren(qn("w:num"))]
+    new_abstract = copy.deepcopy(abstract)
+    new_abstract.set(qn("w:abstractNumId"), str(max(used_abstract, default=0) + 1))
+    for nsid in new_abstract.iterchildren(qn("w:nsid")):
+        new_abstract.remove(nsid)
+    new_num = copy.deepcopy(num)
+    new_num.set(qn("w:numId"), str(max(used_num, default=0) + 1))
+    new_num.find(qn("w:abstractNumId")).set(qn("w:val"), new_abstract.get(qn("w:abstractNumId")))
+    first_num = next(target.iterchildren(qn("w:num")), None)
+    if first_num is not None:
+        first_num.addprevious(new_abstract)  # abstractNum elements must come before every num
+    else:
+        target.append(new_abstract)
+    target.append(new_num)
+    return int(new_num.get(qn("w:numId")))
+
+
+# -- fast writing ------------------------------------------------------------------------------------------
+# python-docx resolves a style name by scanning every style on each paragraph (and inserts before sectPr by
+# scanning the body), so a 200-case guide spent most of its time there. These helpers resolve each style id
+# once per document and build the few elements a guide needs directly; the XML is what python-docx writes.
+W_P, W_R, W_T, W_PPR, W_RPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr"), qn("w:rPr")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def style_id(document: Any, name: str) -> str:
+    cache = document.__dict__.setdefault("_curator_style_ids", {})
+    if name not in cache:
+        cache[name] = style(document, name).style_id
+    return cache[name]
+
+
+def add_para(document: Any, container: Any, style_name: str = "Normal", text: str = "") -> Any:
+    """Append a paragraph in ``style_name`` to a Document or table cell; returns a python-docx Paragraph."""
+    from docx.text.paragraph import Paragraph
+
+    p = OxmlElement("w:p")
+    if style_name != "Normal":
+        ppr = OxmlElement("w:pPr")
+        pstyle = OxmlElement("w:pStyle")
+        pstyle.set(qn("w:val"), style_id(document, style_name))
+        ppr.append(pstyle)
+        p.append(ppr)
+    if container is document:
+        body = document.element.body
+        last = body[-1] if len(body) else None
+        if last is not None and last.tag == qn("w:sectPr"):
+            last.addprevious(p)  # the section properties stay the body's last child
+        else:
+            body.append(p)
+    else:
+        container._tc.append(p)
+    paragraph = Paragraph(p, container)
+    if text:
+        add_run(paragraph, text)
+    return paragraph
+
+
+def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
+            color: RGBColor | None = None) -> Any:
+    """A run with plain text; tabs and line breaks go through python-docx, which writes w:tab and w:br."""
+    if any(c in text for c in "\t\n\r"):
+        run = paragraph.add_run(text)
+        run.bold = bold or None
+        run.italic = italic or None
+        if size:
+            run.font.size = Pt(size)
+        if color is not None:
+            run.font.color.rgb = color
+        return run
+    r = OxmlElement("w:r")
+    if bold or italic or size or color is not None:
+        rpr = OxmlElement("w:rPr")
+        if bold:
+            rpr.append(OxmlElement("w:b"))
+        if italic:
+            rpr.append(OxmlElement("w:i"))
+        if color is not None:
+            c = OxmlElement("w:color")
+            c.set(qn("w:val"), str(color))
+            rpr.append(c)
+        if size:
+            sz = OxmlElement("w:sz")
+            sz.set(qn("w:val"), str(int(size * 2)))
+            rpr.append(sz)
+        r.append(rpr)
+    t = OxmlElement("w:t")
+    t.text = text
+    if text != text.strip():
+        t.set(_XML_SPACE, "preserve")
+    r.append(t)
+    paragraph._p.append(r)
+    return r

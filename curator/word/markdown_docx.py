@@ -1,0 +1,148 @@
+"""Markdown → real Word formatting: headings, bold, italic, lists, links, quotes and tables, never asterisks.
+
+Text is sanitised on the way (Python-Markdown → nh3 with a short allow-list): no script, no event handlers, no
+``javascript:`` links and no remote images reach the document. Plain text such as "A&E" or "<5%" comes out as
+written. Markdown headings are placed below the caller's heading level and never skip a level, so the guide's
+outline stays valid for screen readers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import markdown
+import nh3
+from docx.enum.text import WD_BREAK
+from docx.shared import Pt
+from lxml import html as lxml_html
+
+from . import house
+
+ALLOWED_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "a", "ul", "ol", "li",
+                "blockquote", "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "br", "hr"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+MAX_LIST_DEPTH = 3
+
+
+def to_html(text: str) -> str:
+    """Sanitised HTML for one Markdown field."""
+    rendered = markdown.markdown(text, extensions=["tables", "sane_lists", "nl2br"], output_format="html")
+    return nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel=None)
+
+
+class MarkdownWriter:
+    """Writes Markdown fields into a python-docx document (or table cell) with the document's own styles."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+
+    def write(self, container: Any, text: str, heading_level: int = 3) -> None:
+        """Append ``text`` to ``container``; Markdown headings start at ``heading_level``."""
+        if not text or not text.strip():
+            return
+        fragments = lxml_html.fragments_fromstring(to_html(text))
+        self._levels: dict[int, int] = {}
+        self._base = heading_level
+        self._last = heading_level - 1
+        for fragment in fragments:
+            if isinstance(fragment, str):
+                if fragment.strip():
+                    house.add_para(self.document, container, "Normal", fragment.strip())
+                continue
+            self.block(container, fragment)
+
+    def heading(self, container: Any, md_level: int) -> Any:
+        if md_level not in self._levels:
+            self._levels[md_level] = min(self._base + len([lv for lv in self._levels if lv < md_level]), 9)
+        level = min(self._levels[md_level], self._last + 1, 9)
+        self._last = level
+        return house.add_para(self.document, container, f"Heading {level}")
+
+    def block(self, container: Any, element: Any, list_style: str | None = None, depth: int = 0) -> None:
+        tag = element.tag
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.inline(self.heading(container, int(tag[1])), element)
+        elif tag == "p":
+            self.inline(house.add_para(self.document, container), element)
+        elif tag in ("ul", "ol"):
+            base = "List Bullet" if tag == "ul" else "List Number"
+            for item in element:
+                if item.tag == "li":
+                    self.list_item(container, item, base, depth)
+        elif tag == "blockquote":
+            for child in element:
+                paragraph = house.add_para(self.document, container, "Quote")
+                self.inline(paragraph, child)
+        elif tag == "table":
+            self.table(container, element)
+        elif tag == "pre":
+            paragraph = house.add_para(self.document, container)
+            run = paragraph.add_run(element.text_content().rstrip("\n"))
+            run.font.name = "Courier New"
+            run.font.size = Pt(10)
+        elif tag == "hr":
+            return
+        else:
+            self.inline(house.add_para(self.document, container), element)
+
+    def list_item(self, container: Any, item: Any, base: str, depth: int) -> None:
+        name = base if depth == 0 else f"{base} {min(depth + 1, MAX_LIST_DEPTH)}"
+        paragraph = house.add_para(self.document, container, name)
+        nested = []
+        if item.text and item.text.strip():
+            house.add_run(paragraph, item.text.strip())
+        for child in item:
+            if child.tag in ("ul", "ol"):
+                nested.append(child)
+            elif child.tag == "p":
+                self.inline(paragraph, child)
+            else:
+                self.inline_element(paragraph, child, bold=False, italic=False)
+            if child.tail and child.tail.strip() and child.tag not in ("ul", "ol"):
+                house.add_run(paragraph, child.tail.rstrip("\n"))
+        for child in nested:
+            for sub in child:
+                if sub.tag == "li":
+                    self.list_item(container, sub, "List Bullet" if child.tag == "ul" else "List Number", depth + 1)
+
+    def table(self, container: Any, element: Any) -> None:
+        rows = [[cell.text_content().strip() for cell in tr if cell.tag in ("th", "td")] for tr in element.iter("tr")]
+        rows = [r for r in rows if r]
+        if not rows:
+            return
+        width = max(len(r) for r in rows)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        house.data_table(self.document, rows[0], rows[1:], container=container)
+
+    def inline(self, paragraph: Any, element: Any, bold: bool = False, italic: bool = False) -> None:
+        if element.text:
+            self.run(paragraph, element.text, bold, italic)
+        for child in element:
+            self.inline_element(paragraph, child, bold, italic)
+            if child.tail:
+                self.run(paragraph, child.tail, bold, italic)
+
+    def inline_element(self, paragraph: Any, child: Any, bold: bool, italic: bool) -> None:
+        tag = child.tag
+        if tag == "br":
+            paragraph.add_run().add_break(WD_BREAK.LINE)
+        elif tag in ("strong", "b"):
+            self.inline(paragraph, child, True, italic)
+        elif tag in ("em", "i"):
+            self.inline(paragraph, child, bold, True)
+        elif tag == "a" and child.get("href"):
+            house.add_hyperlink(paragraph, child.text_content() or child.get("href"), child.get("href"))
+        elif tag == "code":
+            run = paragraph.add_run(child.text_content())
+            run.font.name = "Courier New"
+        else:
+            self.inline(paragraph, child, bold, italic)
+
+    @staticmethod
+    def run(paragraph: Any, text: str, bold: bool, italic: bool) -> None:
+        text = text.replace("\n", "")
+        if not text:
+            return
+        house.add_run(paragraph, text, bold=bold, italic=italic)
