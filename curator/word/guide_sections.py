@@ -26,6 +26,17 @@ AREA_ABBREVIATIONS = {"adult_maternity": "Mat", "adult_smi": "SMI", "adult_respi
                       "cyp_mental_health": "MH", "cross_smoking_cessation": "Smok"}
 
 
+def _tag_label(term: Any) -> str:
+    """'Core20' rather than the whole IMD definition; no '(any)' qualifiers in running text."""
+    if term.id == "core20":
+        return "Core20 (most deprived 20%)"
+    return term.short_label.replace(" (any)", "")
+
+
+def _first_sentence(text: str) -> str:
+    return text.split(". ")[0].rstrip(".")
+
+
 class GuideWriter:
     """Writes into one python-docx document; ``md`` renders Markdown fields with the document's styles."""
 
@@ -88,11 +99,11 @@ class GuideWriter:
         core20 = self.vocab.groups.by_id["core20"].label
         self.para(f"Core20PLUS5 is NHS England's approach to reducing healthcare inequalities. Core20: {core20[0].lower()}"
                   f"{core20[1:]}. PLUS: population groups identified locally, such as "
-                  f"{', '.join(g.label.lower() if g.label[1:2].islower() else g.label for g in groups[:4])}.")
+                  f"{', '.join(_tag_label(g).lower() for g in groups[:4])}.")
         for cohort, title in (("adults", "The five clinical areas for adults"),
                               ("children_young_people", "The five clinical areas for children and young people")):
             self.heading(title, 3)
-            self.bullets([f"{a.short_label}: {a.extra.get('ambition', '')}".rstrip(": ")
+            self.bullets([f"{a.short_label}: {_first_sentence(a.extra.get('ambition', ''))}".rstrip(": ")
                           for a in self.vocab.areas if a.extra.get("cohort") == cohort])
         smoking = self.vocab.areas.by_id.get("cross_smoking_cessation")
         if smoking is not None:
@@ -126,7 +137,7 @@ class GuideWriter:
         tags = []
         for field, vocabulary, label in (("clinical_areas", vocab.areas, "Clinical areas"),
                                          ("population_groups", vocab.groups, "Population groups")):
-            names = [vocabulary.by_id[t].short_label if t in vocabulary.by_id else t for t in record.get(field) or []]
+            names = [_tag_label(vocabulary.by_id[t]) if t in vocabulary.by_id else t for t in record.get(field) or []]
             if field == "population_groups":
                 names += record.get("local_groups") or []
             if names:
@@ -139,7 +150,8 @@ class GuideWriter:
             self.md.write(self.doc, record["body"], heading_level=4)
         if record.get("outcomes"):
             self.heading("Outcomes", 3)
-            house.data_table(self.doc, ["Measure", "Value"], [[o["measure"], o["value"]] for o in record["outcomes"]])
+            house.data_table(self.doc, ["Measure", "Value"], [[o["measure"], o["value"]] for o in record["outcomes"]],
+                             widths=[10.6, 6.0])
             self.para()
         if record.get("lessons"):
             self.heading("Lessons learned", 3)
@@ -180,7 +192,8 @@ class GuideWriter:
             rows.append([ics.extra.get("region", "") if ics else "Not recorded", ics.label if ics else "Not recorded",
                          record["title"], section])
         rows.sort(key=lambda r: (r[0] == "Not recorded", r[0], r[1], r[2]))
-        house.data_table(self.doc, ["Region", "ICS", "Case study", "Section"], rows)
+        house.data_table(self.doc, ["Region", "ICS", "Case study", "Section"], rows, size=10,
+                         widths=[3.0, 3.8, 6.0, 3.8])
 
     def coverage_appendix(self, records: list[dict[str, Any]]) -> None:
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
@@ -205,7 +218,7 @@ class GuideWriter:
             if ics.id in counts:
                 c = counts[ics.id]
                 rows.append([ics.label, *(str(c[a.id] or "") for a in areas), str(c["other"] or ""), str(c["total"])])
-        house.data_table(self.doc, headers, rows, size=9)
+        house.data_table(self.doc, headers, rows, size=9, widths=[5.5] + [1.35] * (len(headers) - 1))
         missing = [i.label for i in self.vocab.ics if i.id not in counts]
         if missing:
             self.para(f"No case studies yet from {len(missing)} ICSs: {', '.join(missing)}.")
@@ -228,4 +241,5 @@ class GuideWriter:
                       f"No changes since edition {log['previous']}.")
             self.bullets(lines)
         self.heading("Case studies in this edition", 2)
-        house.data_table(self.doc, ["Case study", "Version", "Status", "Decision"], rows)
+        house.data_table(self.doc, ["Case study", "Version", "Status", "Decision"], rows, size=10,
+                         widths=[7.0, 1.8, 2.4, 5.4])

@@ -19,7 +19,7 @@ from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 from ..errors import CuratorError
 
@@ -36,6 +36,10 @@ def new_document(template: Path | None = None) -> Any:
     if template is None:
         document = docx.Document()
         apply_house_style(document)
+        section = document.sections[0]
+        section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4, not the template's US Letter
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(2.2))
         return document
     from .docx_safety import open_docx
 
@@ -140,9 +144,9 @@ def is_header_row(row: Any) -> bool:
 
 
 def data_table(document: Any, headers: list[str], rows: list[list[str]], style: str = "Table Grid",
-               container: Any = None, size: float | None = None) -> Any:
+               container: Any = None, size: float | None = None, widths: list[float] | None = None) -> Any:
     """A table with a marked header row; cells hold plain text (never Markdown)."""
-    table = (container or document).add_table(rows=1 + len(rows), cols=len(headers))
+    table = new_table(document, container or document, 1 + len(rows), len(headers))
     table._tbl.tblPr.style = style_id(document, style)
     cells = table._cells
     width = len(headers)
@@ -153,7 +157,35 @@ def data_table(document: Any, headers: list[str], rows: list[list[str]], style: 
             if text:
                 add_run(cells[r * width + c].paragraphs[0], text, size=size)
     mark_header_row(table)
+    if widths:
+        set_widths(table, widths)
     return table
+
+
+def set_widths(table: Any, widths_cm: list[float]) -> None:
+    """Fixed column widths (Word and LibreOffice both honour gridCol + tcW with a fixed layout)."""
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.iterchildren(qn("w:gridCol")), widths_cm, strict=False):
+        col.set(qn("w:w"), str(int(width * 567)))
+    for tr in table._tbl.iterchildren(qn("w:tr")):
+        for tc, width in zip(tr.iterchildren(qn("w:tc")), widths_cm, strict=False):
+            tc.get_or_add_tcPr().get_or_add_tcW().set(qn("w:w"), str(int(width * 567)))
+            tc.tcPr.tcW.set(qn("w:type"), "dxa")
+
+
+def new_table(document: Any, container: Any, rows: int, cols: int) -> Any:
+    """``add_table`` without python-docx's per-call scan of every section for the page width."""
+    from docx.oxml.table import CT_Tbl
+    from docx.table import Table
+
+    cache = document.__dict__.setdefault("_curator_block_width", {})
+    if "width" not in cache:
+        section = document.sections[-1]
+        cache["width"] = section.page_width - section.left_margin - section.right_margin
+    tbl = CT_Tbl.new_tbl(rows, cols, cache["width"])
+    _append_block(document, container, tbl)
+    return Table(tbl, container)
 
 
 def add_hyperlink(paragraph: Any, text: str, url: str) -> Any:
@@ -351,19 +383,27 @@ def add_para(document: Any, container: Any, style_name: str = "Normal", text: st
         pstyle.set(qn("w:val"), style_id(document, style_name))
         ppr.append(pstyle)
         p.append(ppr)
-    if container is document:
-        body = document.element.body
-        last = body[-1] if len(body) else None
-        if last is not None and last.tag == qn("w:sectPr"):
-            last.addprevious(p)  # the section properties stay the body's last child
-        else:
-            body.append(p)
-    else:
-        container._tc.append(p)
+    _append_block(document, container, p)
     paragraph = Paragraph(p, container)
     if text:
         add_run(paragraph, text)
     return paragraph
+
+
+def _append_block(document: Any, container: Any, element: Any) -> None:
+    """Append at the end of the body (before its closing sectPr: no scan of the body) or of a table cell."""
+    if container is not document:
+        container._tc.append(element)
+        return
+    body = document.element.body
+    try:
+        last = body[-1]  # lxml finds the last child without counting them all
+    except IndexError:
+        last = None
+    if last is not None and last.tag == qn("w:sectPr"):
+        last.addprevious(element)
+    else:
+        body.append(element)
 
 
 def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
