@@ -29,6 +29,9 @@ def decision_for(library: Any, case_id: str) -> str:
     """The latest status change (label, date and reason) that still stands, or '' if none was recorded."""
     rows = library.store.query("SELECT label, at, note FROM history WHERE case_id=? AND action='status' AND undone=0 "
                                "ORDER BY seq DESC LIMIT 1", (case_id,))
+    if not rows:  # never moved through the workflow here: say how it arrived with its status
+        rows = library.store.query("SELECT label, at, note FROM history WHERE case_id=? AND action IN "
+                                   "('create', 'import') ORDER BY seq LIMIT 1", (case_id,))
     if not rows:
         return ""
     row = rows[0]

@@ -92,7 +92,7 @@ def build_guide(edition: editions.Edition, log: dict[str, Any], template: Path |
     placed: list[tuple[str, dict[str, Any]]] = []
     done = 0
     for title, records in sections:
-        writer.heading(title, 1)
+        writer.section(title)
         writer.checklist(records)
         for record in records:
             writer.case_study(record)

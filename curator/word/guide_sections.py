@@ -84,7 +84,7 @@ class GuideWriter:
         house.page_break(self.doc)
 
     def introduction(self, count: int, group_title: str) -> None:
-        self.heading("Introduction", 1)
+        self.heading("Introduction", 1)  # follows the contents page break
         self.para(f"This guide brings together {count} case studies of NHS organisations and their partners "
                   "tackling inequalities in healthcare access, experience and outcomes. It is organised around "
                   f"{group_title.lower()}, and each section opens with a checklist of the key actions its case "
@@ -107,14 +107,18 @@ class GuideWriter:
                           for a in self.vocab.areas if a.extra.get("cohort") == cohort])
         smoking = self.vocab.areas.by_id.get("cross_smoking_cessation")
         if smoking is not None:
-            self.para(f"{smoking.label} is a cross-cutting theme: {smoking.extra.get('ambition', '').lower()}.")
+            ambition = smoking.extra.get("ambition", "").removeprefix("Cross-cutting thread: ")
+            self.para(f"{smoking.label} is a cross-cutting theme: {ambition}.")
 
     # -- sections -----------------------------------------------------------------------------------------
+    def section(self, title: str) -> None:
+        self.heading(title, 1).paragraph_format.page_break_before = True
+
     def checklist(self, records: list[dict[str, Any]]) -> None:
-        by_audience: dict[str, list[str]] = {}
+        by_audience: dict[str, list[tuple[str, str]]] = {}
         for record in records:
             for row in record.get("key_actions") or []:
-                item = f"{row['action'].rstrip('.')} ({record['title']})"
+                item = (row["action"].rstrip("."), record["title"])
                 audience = row.get("audience") or "Everyone"
                 if item not in by_audience.setdefault(audience, []):
                     by_audience[audience].append(item)
@@ -124,11 +128,14 @@ class GuideWriter:
         order = [a.label for a in self.vocab.audiences] + ["Everyone"]
         for audience in sorted(by_audience, key=lambda a: order.index(a) if a in order else len(order)):
             self.heading(f"For {audience[0].lower()}{audience[1:]}" if audience != "Everyone" else "For everyone", 3)
-            self.bullets(by_audience[audience])
+            for action, title in by_audience[audience]:
+                paragraph = self.para(style="List Bullet")
+                house.add_run(paragraph, f"{action}. ")
+                house.add_run(paragraph, f"From: {title}.", italic=True, color=house.NHS_GREY)
 
     def case_study(self, record: dict[str, Any]) -> None:
         vocab = self.vocab
-        self.heading(record["title"], 2)
+        self.heading(record["title"], 2).paragraph_format.page_break_before = True  # one case study per spread
         ics = vocab.ics.by_id.get(record.get("ics") or "")
         place = [record.get("organisation") or "", ics.label + " ICS" if ics else "",
                  ics.extra.get("region", "") if ics else ""]
@@ -179,13 +186,13 @@ class GuideWriter:
             house.add_run(paragraph, "Source: " if n == 0 else "See also: ", bold=True)
             host = urlparse(url).netloc
             if host and urlparse(url).scheme in ("http", "https"):
-                house.add_hyperlink(paragraph, f"{record['title'] if n == 0 else 'further information'} ({host})", url)
+                house.add_hyperlink(paragraph, f"{record['title'] if n == 0 else 'more about this work'} ({host})", url)
             else:
                 paragraph.add_run(url)
 
     # -- appendices ---------------------------------------------------------------------------------------
     def index_appendix(self, placed: list[tuple[str, dict[str, Any]]]) -> None:
-        self.heading("Appendix A: Case studies by region and ICS", 1)
+        self.section("Appendix A: Case studies by region and ICS")
         rows = []
         for section, record in placed:
             ics = self.vocab.ics.by_id.get(record.get("ics") or "")
@@ -228,7 +235,7 @@ class GuideWriter:
 
     def edition_appendix(self, number: int, date_text: str, statuses: list[str], group_title: str,
                          log: dict[str, Any], rows: list[list[str]]) -> None:
-        self.heading("Appendix C: About this edition", 1)
+        self.heading("Appendix C: About this edition", 1)  # its own section already starts a new page
         self.para(f"Edition {number}, {date_text}. Case studies with status {' or '.join(statuses)}, grouped by "
                   f"{group_title.lower()}.")
         self.heading("Changes since the previous edition", 2)

@@ -157,6 +157,8 @@ def data_table(document: Any, headers: list[str], rows: list[list[str]], style: 
             if text:
                 add_run(cells[r * width + c].paragraphs[0], text, size=size)
     mark_header_row(table)
+    for tr in table._tbl.iterchildren(qn("w:tr")):
+        tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))  # before tblHeader (schema order); rows stay whole
     if widths:
         set_widths(table, widths)
     return table
