@@ -17,14 +17,15 @@ from . import ImportItem
 def read_docx(path: Path) -> list[ImportItem]:
     document, parts = open_docx(path)
     from ..word import submission
+    from ..word.freeform import body_pictures, read_freeform
 
     if submission.is_form(document):
         raw, notes, warnings = submission.read_form(document)
         if not _has_text(raw):
             raise FileRefused(f"{path.name} is an empty submission form; fill in at least the title and import it "
                               "again")
-        return [ImportItem(path.name, raw, warnings=warnings, notes=notes)]
-    from ..word.freeform import read_freeform
+        attachments, picture_notes = body_pictures(document)
+        return [ImportItem(path.name, raw, warnings=warnings, notes=notes + picture_notes, attachments=attachments)]
 
     return [read_freeform(path, document, parts)]
 

@@ -105,7 +105,7 @@ class _Reader:
         body = self.document.element.body
         self.find_title(body)
         self.walk(body, "body")
-        self.pictures(body)
+        self.pictures()
         self.read_parts()
         if not self.any_text:
             raise FileRefused(f"{self.path.name} has no text; it may hold only pictures or be blank. Add the case "
@@ -377,23 +377,10 @@ class _Reader:
         return True
 
     # -- pictures and the other parts ---------------------------------------------------------------------
-    def pictures(self, body: Any) -> None:
-        seen = set()
-        for blip in body.iter(A_BLIP):
-            rid = blip.get(R_EMBED)
-            rel = self.document.part.rels.get(rid) if rid else None
-            if rel is None or rel.is_external or rid in seen:
-                continue
-            seen.add(rid)
-            part = rel.target_part
-            name = Path(str(part.partname)).name
-            alt = ""
-            for ancestor in blip.iterancestors(f"{WP}inline", f"{WP}anchor"):
-                doc_pr = ancestor.find(f"{WP}docPr")
-                alt = (doc_pr.get("descr") or doc_pr.get("title") or "") if doc_pr is not None else ""
-                break
-            self.attachments.append((name, part.blob))
-            self.notes.append({"kind": "picture", "name": name, "alt": alt, "field": "attachments"})
+    def pictures(self) -> None:
+        attachments, notes = body_pictures(self.document)
+        self.attachments.extend(attachments)
+        self.notes.extend(notes)
 
     def xml(self, name: str) -> Any:
         return etree.fromstring(self.parts[name], _PARSER) if name in self.parts else None
@@ -426,6 +413,29 @@ class _Reader:
             text = " ".join(paragraph_text(p) for p in comment.iter(qn("w:p"))).strip()
             self.notes.append({"kind": "comment", "author": comment.get(qn("w:author"), ""), "text": _excerpt(text),
                                "field": None, "action": "reported, not imported"})
+
+
+def body_pictures(document: Any) -> tuple[list[tuple[str, bytes]], list[dict[str, Any]]]:
+    """Pictures in the body (text boxes and tables included) as attachments, with their alt text noted."""
+    attachments: list[tuple[str, bytes]] = []
+    notes: list[dict[str, Any]] = []
+    seen = set()
+    for blip in document.element.body.iter(A_BLIP):
+        rid = blip.get(R_EMBED)
+        rel = document.part.rels.get(rid) if rid else None
+        if rel is None or rel.is_external or rid in seen:
+            continue
+        seen.add(rid)
+        part = rel.target_part
+        name = Path(str(part.partname)).name
+        alt = ""
+        for ancestor in blip.iterancestors(f"{WP}inline", f"{WP}anchor"):
+            doc_pr = ancestor.find(f"{WP}docPr")
+            alt = (doc_pr.get("descr") or doc_pr.get("title") or "") if doc_pr is not None else ""
+            break
+        attachments.append((name, part.blob))
+        notes.append({"kind": "picture", "name": name, "alt": alt, "field": "attachments"})
+    return attachments, notes
 
 
 def read_freeform(path: Path, document: Any, parts: dict[str, bytes]) -> ImportItem:

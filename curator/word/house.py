@@ -260,22 +260,30 @@ def page_break(document: Any) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+#: Parts that can carry personal data and that Curator never writes itself (a user's template may hold them).
+DROP_PARTS = ("docProps/thumbnail", "docProps/custom.xml", "customXml/", "word/comments", "word/people.xml")
+APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.openxmlformats'
+           b'.org/officeDocument/2006/extended-properties"><Application>Curator</Application></Properties>')
+
+
 def save_clean(document: Any, path: Path) -> int:
-    """Save atomically without the template's thumbnail or customXml; returns the size in bytes."""
+    """Save atomically with no thumbnail, custom properties, comments, authors or template path in the file;
+    returns the size in bytes."""
     buffer = io.BytesIO()
     document.save(buffer)
     source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
     out = io.BytesIO()
-    drop = ("docProps/thumbnail.jpeg", "customXml/")
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            if info.filename.startswith(drop):
+            if info.filename.startswith(DROP_PARTS):
                 continue
             content = source.read(info)
-            if info.filename in ("_rels/.rels", "[Content_Types].xml", "word/_rels/document.xml.rels"):
+            if info.filename.endswith(".rels") or info.filename == "[Content_Types].xml":
                 content = _drop_references(content)
-            if info.filename == "docProps/app.xml":
-                content = content.replace(b"Microsoft Macintosh Word", b"Curator").replace(b"Normal.dotm", b"")
+            elif info.filename == "docProps/app.xml":
+                content = APP_XML  # no company, manager, template path or editing time
+            elif info.filename == "word/settings.xml":
+                content = _scrub_settings(content)
             target.writestr(info.filename, content)
     path = Path(path)
     if not path.parent.exists():
@@ -295,9 +303,21 @@ def _drop_references(xml: bytes) -> bytes:
 
     root = etree.fromstring(xml)
     for child in list(root):
-        target = child.get("Target", "") + child.get("PartName", "")
-        if "thumbnail" in target or "customXml" in target:
+        target = (child.get("Target", "") + child.get("PartName", "")).lstrip("/")
+        if any(name.split("/")[-1] and name.split("/")[-1] in target for name in DROP_PARTS) or \
+                "customXml" in target or "thumbnail" in target:
             root.remove(child)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _scrub_settings(xml: bytes) -> bytes:
+    """No attached template path (it names the user's folder) and no document variables."""
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    for tag in ("w:attachedTemplate", "w:docVars", "w:rsids"):
+        for element in root.findall(qn(tag)):
+            root.remove(element)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

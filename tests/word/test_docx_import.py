@@ -236,3 +236,43 @@ def test_hostile_files_are_refused_with_a_specific_message_and_change_nothing(li
         read_file(path)
     assert library.count() == 0 and library.store.generation == generation
     assert elapsed < 30  # bounded: a bomb or entity expansion would run for minutes or exhaust memory
+
+
+def test_blank_template_has_a_place_for_every_field_and_lists_the_choices(tmp_path):
+    from curator.model import FIELD_ORDER
+    from curator.vocab import vocabularies
+    from curator.word.submission import SECTIONS, TABLE_HEADERS
+
+    write_form(tmp_path / "blank.docx")
+    d = docx.Document(tmp_path / "blank.docx")
+    headers = [tuple(c.text for c in t.rows[0].cells) for t in d.tables]
+    places = {p.split(".")[0] for _, qs in SECTIONS for p, _, _ in qs} | set(TICK_NOUN) | set(TABLE_HEADERS)
+    assert set(FIELD_ORDER) <= places
+    assert all(h in headers for h in TABLE_HEADERS.values())
+    vocab = vocabularies()
+    text = "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
+    assert all(t.label in text for t in [*vocab.ics, *vocab.areas, *vocab.groups, *vocab.actions])
+    assert d.core_properties.author == "" and d.core_properties.title == "Case study submission form"
+
+
+def test_export_submission_command_and_its_errors(library, tmp_path, sample_record, capsys):
+    record, _ = library.create(sample_record)
+    out = tmp_path / "one.docx"
+    assert main(["--library", str(library.folder), "export", "submission", record["id"], str(out)]) == 0
+    assert read_file(out)[0].raw["title"] == sample_record["title"]
+    assert main(["--library", str(library.folder), "export", "submission", "cs-missing", str(out)]) == 2
+    assert "no case study with id 'cs-missing'" in capsys.readouterr().err
+    assert main(["--library", str(library.folder), "export", "submission", record["id"],
+                 str(tmp_path / "no-such-folder" / "x.docx")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_picture_pasted_into_a_filled_form_is_kept_as_an_attachment(library, tmp_path, sample_record):
+    write_form(tmp_path / "f.docx", dict(sample_record, ics="E54000057"))
+    d = docx.Document(tmp_path / "f.docx")
+    d.add_paragraph().add_run().add_picture(__import__("io").BytesIO(tiny_png()))
+    d.save(tmp_path / "f.docx")
+    report = _import(library, tmp_path / "f.docx")
+    record = library.get(report.imported[0]["id"])
+    assert [a["name"] for a in record["attachments"]] == ["image1.png"]
+    assert any(n["kind"] == "picture" for n in report.notes)

@@ -245,3 +245,15 @@ def test_demo_guide_opens_in_libreoffice_as_a_tagged_pdf(demo_library, tmp_path,
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, timeout=60).stdout
         assert "Tackling healthcare inequalities" in info and re.search(r"Tagged:\s+yes", info)
+
+
+def test_template_metadata_comments_and_authors_never_reach_the_guide(demo_library, tmp_path):
+    template = docx.Document()
+    template.core_properties.author = "Jane Template-Owner"
+    template.add_comment(template.add_paragraph("draft").runs, text="note", author="Jane Template-Owner")
+    template.save(tmp_path / "t.docx")
+    export_guide(demo_library, tmp_path / "g.docx", template=tmp_path / "t.docx")
+    assert "Template-Owner" not in all_text(tmp_path / "g.docx")
+    with zipfile.ZipFile(tmp_path / "g.docx") as zf:
+        assert not [n for n in zf.namelist() if "comments" in n or "people" in n]
+    assert docx.Document(tmp_path / "g.docx").paragraphs  # still opens
