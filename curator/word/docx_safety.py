@@ -14,7 +14,6 @@ import io
 import zipfile
 from pathlib import Path
 from typing import Any
-
 from xml.parsers import expat
 
 from ..errors import FileRefused
