@@ -15,26 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from docx.oxml.ns import qn
-from lxml import etree
 
 from ..errors import FileRefused
 from ..importers import ImportItem
 from ..vocab import vocabularies
 from . import freeform_map as fm
-from .house import is_header_row
+from .blocks import is_header_row
+from .freeform_parts import body_pictures, comments, excerpt, footnotes, page_furniture
 from .reading import MC_FALLBACK, W_TXBX, cell_text, deleted_text, paragraph_text
 
 LIST_FIELDS = ("lessons", "partners", "context_figures", "additional_sources")
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-_BULLET = re.compile(r"^\s*[•●▪◦‣∙·*–-]\s+")
-A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
-R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
-WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-
-
-def _excerpt(text: str, width: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+_BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·*–-]|\d{1,2}[.)])\s+")
 
 
 class _Reader:
@@ -168,19 +159,19 @@ class _Reader:
         text = " ".join(paragraph_text(p) for p in container.iter(qn("w:p")))
         if text.strip():
             fields = {n.get("field") for n in self.notes[before:] if n.get("kind") == "label"} or {self.section}
-            self.notes.append(dict(note, text=_excerpt(text), field=", ".join(sorted(fields))))
+            self.notes.append(dict(note, text=excerpt(text), field=", ".join(sorted(fields))))
 
     def paragraph(self, p: Any, where: str) -> None:
         text = paragraph_text(p)
         if text.strip():
             self.any_text = True
         for deleted in deleted_text(p):
-            self.notes.append({"kind": "tracked_deletion", "text": _excerpt(deleted), "field": None,
+            self.notes.append({"kind": "tracked_deletion", "text": excerpt(deleted), "field": None,
                                "action": "reported, not imported"})
         if p.find(qn("w:ins")) is not None:
             inserted = "".join(t.text or "" for ins in p.iter(qn("w:ins")) for t in ins.iter(qn("w:t")))
             if inserted.strip():
-                self.notes.append({"kind": "tracked_insertion", "text": _excerpt(inserted), "field": self.section,
+                self.notes.append({"kind": "tracked_insertion", "text": excerpt(inserted), "field": self.section,
                                    "action": "read as part of the text"})
         if p is self.title_element or not text.strip():
             return
@@ -243,12 +234,18 @@ class _Reader:
         if path in ("clinical_areas", "population_groups", "action_areas"):
             vocabulary = {"clinical_areas": vocab.areas, "population_groups": vocab.groups,
                           "action_areas": vocab.actions}[path]
-            ids, readings, unknown = fm.resolve_terms(vocabulary, value)
+            ids, readings, unknown = fm.resolve_terms(vocabulary, value, fuzzy=path != "population_groups")
             for term_id in ids:
                 if term_id not in self.raw.setdefault(path, []):
                     self.raw[path].append(term_id)
             self.warnings.extend(f"{path}: {r}" for r in readings)
-            if unknown:
+            if unknown and path == "population_groups":  # a group the vocabulary lacks is a local PLUS group
+                if "local_other" not in self.raw.setdefault(path, []):
+                    self.raw[path].append("local_other")
+                self.raw.setdefault("local_groups", []).extend(unknown)
+                self.warnings.append(f"population_groups: {', '.join(repr(u) for u in unknown)} kept as locally "
+                                     "defined PLUS group(s) (local_groups)")
+            elif unknown:
                 self.warnings.append(f"{path}: {', '.join(repr(u) for u in unknown)} not recognised; the line was "
                                      "kept in the body")
                 self.to_body(line.strip())
@@ -341,8 +338,8 @@ class _Reader:
         self.any_text = True
         if self.label_table(rows):
             return
-        has_header = is_header_row(table.rows[0]) or (len(rows[0]) >= 2 and fm.MEASURE_WORDS.search(rows[0][0]) and
-                                                      any(fm.VALUE_WORDS.search(c) for c in rows[0][1:]))
+        has_header = is_header_row(table.rows[0]) or len(rows[0]) >= 3 or bool(
+            len(rows[0]) == 2 and fm.MEASURE_WORDS.search(rows[0][0]) and fm.VALUE_WORDS.search(rows[0][1]))
         measures = len(rows[0]) >= 2 and (self.section == "outcomes" or bool(
             fm.MEASURE_WORDS.search(rows[0][0]) and any(fm.VALUE_WORDS.search(c) for c in rows[0][1:])))
         if measures:
@@ -382,60 +379,15 @@ class _Reader:
         self.attachments.extend(attachments)
         self.notes.extend(notes)
 
-    def xml(self, name: str) -> Any:
-        return etree.fromstring(self.parts[name], _PARSER) if name in self.parts else None
-
     def read_parts(self) -> None:
-        for name in sorted(self.parts):
-            kind = re.match(r"word/(header|footer)\d*\.xml$", name)
-            if kind:
-                root = self.xml(name)
-                text = " ".join(t for t in (paragraph_text(p) for p in root.iter(qn("w:p"))) if t.strip())
-                if text.strip():
-                    self.notes.append({"kind": kind.group(1), "text": _excerpt(text), "field": None,
-                                       "action": "reported, not imported (page furniture)"})
-        notes = []
-        for part, tag, prefix in (("word/footnotes.xml", "w:footnote", ""), ("word/endnotes.xml", "w:endnote", "n")):
-            root = self.xml(part)
-            for note in root.iter(qn(tag)) if root is not None else ():
-                if note.get(qn("w:type")) in ("separator", "continuationSeparator", "continuationNotice"):
-                    continue
-                text = " ".join(t for t in (paragraph_text(p).strip() for p in note.iter(qn("w:p"))) if t)
-                if text:
-                    notes.append(f"[{prefix}{note.get(qn('w:id'))}] {text}")
-                    self.notes.append({"kind": "footnote" if not prefix else "endnote", "text": _excerpt(text),
-                                       "field": "body"})
-        if notes:
+        """Headers and footers reported; footnotes and endnotes appended to the body; comments reported."""
+        self.notes.extend(page_furniture(self.parts))
+        notes, note_lines = footnotes(self.parts)
+        self.notes.extend(notes)
+        if note_lines:
             self.body.append("## Notes")
-            self.body.extend(notes)
-        root = self.xml("word/comments.xml")
-        for comment in root.iter(qn("w:comment")) if root is not None else ():
-            text = " ".join(paragraph_text(p) for p in comment.iter(qn("w:p"))).strip()
-            self.notes.append({"kind": "comment", "author": comment.get(qn("w:author"), ""), "text": _excerpt(text),
-                               "field": None, "action": "reported, not imported"})
-
-
-def body_pictures(document: Any) -> tuple[list[tuple[str, bytes]], list[dict[str, Any]]]:
-    """Pictures in the body (text boxes and tables included) as attachments, with their alt text noted."""
-    attachments: list[tuple[str, bytes]] = []
-    notes: list[dict[str, Any]] = []
-    seen = set()
-    for blip in document.element.body.iter(A_BLIP):
-        rid = blip.get(R_EMBED)
-        rel = document.part.rels.get(rid) if rid else None
-        if rel is None or rel.is_external or rid in seen:
-            continue
-        seen.add(rid)
-        part = rel.target_part
-        name = Path(str(part.partname)).name
-        alt = ""
-        for ancestor in blip.iterancestors(f"{WP}inline", f"{WP}anchor"):
-            doc_pr = ancestor.find(f"{WP}docPr")
-            alt = (doc_pr.get("descr") or doc_pr.get("title") or "") if doc_pr is not None else ""
-            break
-        attachments.append((name, part.blob))
-        notes.append({"kind": "picture", "name": name, "alt": alt, "field": "attachments"})
-    return attachments, notes
+            self.body.extend(note_lines)
+        self.notes.extend(comments(self.parts))
 
 
 def read_freeform(path: Path, document: Any, parts: dict[str, bytes]) -> ImportItem:

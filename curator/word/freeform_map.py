@@ -92,7 +92,7 @@ def label_line(text: str, in_contact: bool = False) -> tuple[str, str] | None:
     return (field, value) if field else None
 
 
-def resolve_terms(vocabulary: Vocabulary, text: str) -> tuple[list[str], list[str], list[str]]:
+def resolve_terms(vocabulary: Vocabulary, text: str, fuzzy: bool = True) -> tuple[list[str], list[str], list[str]]:
     """(ids, notes on fuzzy readings, parts not recognised) for a list of labels written in prose."""
     ids, readings, unknown = [], [], []
     for part in re.split(r"\s*[;,\n]\s*|\s+and\s+(?=[A-Z])", text):
@@ -100,7 +100,7 @@ def resolve_terms(vocabulary: Vocabulary, text: str) -> tuple[list[str], list[st
         if not part:
             continue
         term: Term | None = vocabulary.find(part)
-        if term is None:
+        if term is None and fuzzy:
             hints = vocabulary.suggestions(part, limit=1)
             term = hints[0] if hints else None
             if term is not None:

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 from docx.enum.section import WD_ORIENT, WD_SECTION
 
 from ..vocab import vocabularies
-from . import house
+from . import blocks, house
 from .markdown_docx import MarkdownWriter
 
 COHORT_TITLES = {"adults": "Adult clinical areas", "children_young_people": "Children and young people",
@@ -46,14 +46,14 @@ class GuideWriter:
         self.vocab = vocabularies()
 
     def para(self, text: str = "", style: str = "Normal") -> Any:
-        return house.add_para(self.doc, self.doc, style, text)
+        return blocks.add_para(self.doc, self.doc, style, text)
 
     def heading(self, text: str, level: int) -> Any:
-        return house.add_para(self.doc, self.doc, f"Heading {level}", text)
+        return blocks.add_para(self.doc, self.doc, f"Heading {level}", text)
 
     def small(self, text: str, italic: bool = False) -> Any:
         paragraph = self.para()
-        house.add_run(paragraph, text, italic=italic, size=11, color=house.NHS_GREY)
+        blocks.add_run(paragraph, text, italic=italic, size=11, color=house.NHS_GREY)
         return paragraph
 
     def bullets(self, items: list[str]) -> None:
@@ -68,20 +68,20 @@ class GuideWriter:
         self.para(f"Published by {publisher}")
         self.small("Produced with Curator from case studies submitted by NHS organisations and their partners. "
                    "Case studies were reviewed before publication; none contains patient-identifiable data.")
-        house.page_break(self.doc)
+        blocks.page_break(self.doc)
 
     def contents(self, entries: list[str]) -> None:
         """A TOC field Word refreshes on open; until then it lists the sections (LibreOffice shows these)."""
         self.para("Contents", "TOC Heading")
         first = self.para()
-        house.add_field(first, 'TOC \\o "1-2" \\h \\z \\u', entries[0] if entries else "")
+        blocks.add_field(first, 'TOC \\o "1-2" \\h \\z \\u', entries[0] if entries else "")
         end = first._p[-1]
         first._p.remove(end)
         last = first
         for entry in entries[1:]:
             last = self.para(entry)
         last._p.append(end)
-        house.page_break(self.doc)
+        blocks.page_break(self.doc)
 
     def introduction(self, count: int, group_title: str) -> None:
         self.heading("Introduction", 1)  # follows the contents page break
@@ -130,8 +130,8 @@ class GuideWriter:
             self.heading(f"For {audience[0].lower()}{audience[1:]}" if audience != "Everyone" else "For everyone", 3)
             for action, title in by_audience[audience]:
                 paragraph = self.para(style="List Bullet")
-                house.add_run(paragraph, f"{action}. ")
-                house.add_run(paragraph, f"From: {title}.", italic=True, color=house.NHS_GREY)
+                blocks.add_run(paragraph, f"{action}. ")
+                blocks.add_run(paragraph, f"From: {title}.", italic=True, color=house.NHS_GREY)
 
     def case_study(self, record: dict[str, Any]) -> None:
         vocab = self.vocab
@@ -157,7 +157,7 @@ class GuideWriter:
             self.md.write(self.doc, record["body"], heading_level=4)
         if record.get("outcomes"):
             self.heading("Outcomes", 3)
-            house.data_table(self.doc, ["Measure", "Value"], [[o["measure"], o["value"]] for o in record["outcomes"]],
+            blocks.data_table(self.doc, ["Measure", "Value"], [[o["measure"], o["value"]] for o in record["outcomes"]],
                              widths=[10.6, 6.0])
             self.para()
         if record.get("lessons"):
@@ -175,7 +175,7 @@ class GuideWriter:
             if contact.get("email"):
                 if who:
                     paragraph.add_run(", ")
-                house.add_hyperlink(paragraph, contact["email"], f"mailto:{contact['email']}")
+                blocks.add_hyperlink(paragraph, contact["email"], f"mailto:{contact['email']}")
             if contact.get("phone"):
                 paragraph.add_run(f", {contact['phone']}" if who or contact.get("email") else contact["phone"])
 
@@ -183,10 +183,10 @@ class GuideWriter:
         links = [u for u in [record.get("source_url") or "", *(record.get("additional_sources") or [])] if u.strip()]
         for n, url in enumerate(links):
             paragraph = self.para()
-            house.add_run(paragraph, "Source: " if n == 0 else "See also: ", bold=True)
+            blocks.add_run(paragraph, "Source: " if n == 0 else "See also: ", bold=True)
             host = urlparse(url).netloc
             if host and urlparse(url).scheme in ("http", "https"):
-                house.add_hyperlink(paragraph, f"{record['title'] if n == 0 else 'more about this work'} ({host})", url)
+                blocks.add_hyperlink(paragraph, f"{record['title'] if n == 0 else 'more about this work'} ({host})", url)
             else:
                 paragraph.add_run(url)
 
@@ -199,7 +199,7 @@ class GuideWriter:
             rows.append([ics.extra.get("region", "") if ics else "Not recorded", ics.label if ics else "Not recorded",
                          record["title"], section])
         rows.sort(key=lambda r: (r[0] == "Not recorded", r[0], r[1], r[2]))
-        house.data_table(self.doc, ["Region", "ICS", "Case study", "Section"], rows, size=10,
+        blocks.data_table(self.doc, ["Region", "ICS", "Case study", "Section"], rows, size=10,
                          widths=[3.0, 3.8, 6.0, 3.8])
 
     def coverage_appendix(self, records: list[dict[str, Any]]) -> None:
@@ -225,7 +225,7 @@ class GuideWriter:
             if ics.id in counts:
                 c = counts[ics.id]
                 rows.append([ics.label, *(str(c[a.id] or "") for a in areas), str(c["other"] or ""), str(c["total"])])
-        house.data_table(self.doc, headers, rows, size=9, widths=[5.5] + [1.35] * (len(headers) - 1))
+        blocks.data_table(self.doc, headers, rows, size=9, widths=[5.5] + [1.35] * (len(headers) - 1))
         missing = [i.label for i in self.vocab.ics if i.id not in counts]
         if missing:
             self.para(f"No case studies yet from {len(missing)} ICSs: {', '.join(missing)}.")
@@ -248,5 +248,5 @@ class GuideWriter:
                       f"No changes since edition {log['previous']}.")
             self.bullets(lines)
         self.heading("Case studies in this edition", 2)
-        house.data_table(self.doc, ["Case study", "Version", "Status", "Decision"], rows, size=10,
+        blocks.data_table(self.doc, ["Case study", "Version", "Status", "Decision"], rows, size=10,
                          widths=[7.0, 1.8, 2.4, 5.4])

@@ -16,7 +16,7 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 from lxml import html as lxml_html
 
-from . import house
+from . import blocks
 
 ALLOWED_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "a", "ul", "ol", "li",
                 "blockquote", "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "br", "hr"}
@@ -55,7 +55,7 @@ class MarkdownWriter:
         for fragment in fragments:
             if isinstance(fragment, str):
                 if fragment.strip():
-                    house.add_para(self.document, container, "Normal", fragment.strip())
+                    blocks.add_para(self.document, container, "Normal", fragment.strip())
                 continue
             self.block(container, fragment)
 
@@ -64,14 +64,14 @@ class MarkdownWriter:
             self._levels[md_level] = min(self._base + len([lv for lv in self._levels if lv < md_level]), 9)
         level = min(self._levels[md_level], self._last + 1, 9)
         self._last = level
-        return house.add_para(self.document, container, f"Heading {level}")
+        return blocks.add_para(self.document, container, f"Heading {level}")
 
     def block(self, container: Any, element: Any, list_style: str | None = None, depth: int = 0) -> None:
         tag = element.tag
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self.inline(self.heading(container, int(tag[1])), element)
         elif tag == "p":
-            self.inline(house.add_para(self.document, container), element)
+            self.inline(blocks.add_para(self.document, container), element)
         elif tag in ("ul", "ol"):
             base = "List Bullet" if tag == "ul" else "List Number"
             for item in element:
@@ -79,26 +79,26 @@ class MarkdownWriter:
                     self.list_item(container, item, base, depth)
         elif tag == "blockquote":
             for child in element:
-                paragraph = house.add_para(self.document, container, "Quote")
+                paragraph = blocks.add_para(self.document, container, "Quote")
                 self.inline(paragraph, child)
         elif tag == "table":
             self.table(container, element)
         elif tag == "pre":
-            paragraph = house.add_para(self.document, container)
+            paragraph = blocks.add_para(self.document, container)
             run = paragraph.add_run(element.text_content().rstrip("\n"))
             run.font.name = "Courier New"
             run.font.size = Pt(10)
         elif tag == "hr":
             return
         else:
-            self.inline(house.add_para(self.document, container), element)
+            self.inline(blocks.add_para(self.document, container), element)
 
     def list_item(self, container: Any, item: Any, base: str, depth: int) -> None:
         name = base if depth == 0 else f"{base} {min(depth + 1, MAX_LIST_DEPTH)}"
-        paragraph = house.add_para(self.document, container, name)
+        paragraph = blocks.add_para(self.document, container, name)
         nested = []
         if item.text and item.text.strip():
-            house.add_run(paragraph, item.text.strip())
+            blocks.add_run(paragraph, item.text.strip())
         for child in item:
             if child.tag in ("ul", "ol"):
                 nested.append(child)
@@ -107,7 +107,7 @@ class MarkdownWriter:
             else:
                 self.inline_element(paragraph, child, bold=False, italic=False)
             if child.tail and child.tail.strip() and child.tag not in ("ul", "ol"):
-                house.add_run(paragraph, child.tail.rstrip("\n"))
+                blocks.add_run(paragraph, child.tail.rstrip("\n"))
         for child in nested:
             for sub in child:
                 if sub.tag == "li":
@@ -120,7 +120,7 @@ class MarkdownWriter:
             return
         width = max(len(r) for r in rows)
         rows = [r + [""] * (width - len(r)) for r in rows]
-        house.data_table(self.document, rows[0], rows[1:], container=container)
+        blocks.data_table(self.document, rows[0], rows[1:], container=container)
 
     def inline(self, paragraph: Any, element: Any, bold: bool = False, italic: bool = False) -> None:
         if element.text:
@@ -139,7 +139,7 @@ class MarkdownWriter:
         elif tag in ("em", "i"):
             self.inline(paragraph, child, bold, True)
         elif tag == "a" and child.get("href"):
-            house.add_hyperlink(paragraph, child.text_content() or child.get("href"), child.get("href"))
+            blocks.add_hyperlink(paragraph, child.text_content() or child.get("href"), child.get("href"))
         elif tag == "code":
             run = paragraph.add_run(child.text_content())
             run.font.name = "Courier New"
@@ -151,4 +151,4 @@ class MarkdownWriter:
         text = text.replace("\n", "")
         if not text:
             return
-        house.add_run(paragraph, text, bold=bold, italic=italic)
+        blocks.add_run(paragraph, text, bold=bold, italic=italic)

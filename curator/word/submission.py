@@ -14,7 +14,7 @@ from typing import Any
 
 from ..model import CONTACT_KEYS, FIELD_LABELS, TAG_FIELDS, unknown_fields
 from ..vocab import vocabularies
-from . import house
+from . import blocks, house
 from .reading import cell_lines
 
 FORM_KEYWORD = "curator-submission-form-v1"
@@ -137,14 +137,14 @@ def other_data(record: dict[str, Any]) -> dict[str, Any]:
 
 def _set_lines(doc: Any, cell: Any, lines: list[str]) -> None:
     if lines:
-        house.add_run(cell.paragraphs[0], lines[0])
+        blocks.add_run(cell.paragraphs[0], lines[0])
     for line in lines[1:]:
-        house.add_para(doc, cell, "Normal", line)
+        blocks.add_para(doc, cell, "Normal", line)
 
 
 def _question_cell(doc: Any, cell: Any, label: str, hint: str) -> None:
-    house.add_run(cell.paragraphs[0], label, bold=True)
-    house.add_run(house.add_para(doc, cell), hint, size=10, color=house.NHS_GREY)
+    blocks.add_run(cell.paragraphs[0], label, bold=True)
+    blocks.add_run(blocks.add_para(doc, cell), hint, size=10, color=house.NHS_GREY)
 
 
 def build_form(record: dict[str, Any] | None = None) -> Any:
@@ -155,30 +155,30 @@ def build_form(record: dict[str, Any] | None = None) -> Any:
     house.set_properties(doc, title=record.get("title") or "Case study submission form",
                          subject="Case study submission form", keywords=FORM_KEYWORD)
     house.page_number_footer(doc.sections[0], "Case study submission form")
-    house.add_para(doc, doc, "Title", "Case study submission form")
-    house.add_para(doc, doc, "Subtitle", "Tackling healthcare inequalities: good practice case studies")
-    house.add_para(doc, doc, "Heading 1", "How to fill in this form")
+    blocks.add_para(doc, doc, "Title", "Case study submission form")
+    blocks.add_para(doc, doc, "Subtitle", "Tackling healthcare inequalities: good practice case studies")
+    blocks.add_para(doc, doc, "Heading 1", "How to fill in this form")
     for text in INSTRUCTIONS:
-        house.add_para(doc, doc, "List Bullet", text)
+        blocks.add_para(doc, doc, "List Bullet", text)
     for number, (heading, questions) in enumerate(SECTIONS):
-        house.add_para(doc, doc, "Heading 1", heading)
+        blocks.add_para(doc, doc, "Heading 1", heading)
         _qa_table(doc, record, questions)
         if number == 0:
             _tag_tables(doc, record, vocab)
         if number == 1:
             _row_tables(doc, record, vocab)
-    house.add_para(doc, doc, "Heading 2", "Attachments")
-    house.add_para(doc, doc, "Normal", "Pictures and documents kept with this case study (filled in by Curator).")
+    blocks.add_para(doc, doc, "Heading 2", "Attachments")
+    blocks.add_para(doc, doc, "Normal", "Pictures and documents kept with this case study (filled in by Curator).")
     rows = [[a.get("name", ""), a.get("sha256", "")] for a in record.get("attachments") or []]
-    house.data_table(doc, list(TABLE_HEADERS["attachments"]), rows or [["", ""]])
-    house.add_para(doc, doc, "Heading 1", "Appendix: Integrated Care Systems")
-    house.add_para(doc, doc, "Normal", "Write the ICS name exactly as in the first column.")
-    house.data_table(doc, list(ICS_HEADERS), [[t.label, t.id, t.extra.get("region", "")] for t in vocab.ics])
+    blocks.data_table(doc, list(TABLE_HEADERS["attachments"]), rows or [["", ""]])
+    blocks.add_para(doc, doc, "Heading 1", "Appendix: Integrated Care Systems")
+    blocks.add_para(doc, doc, "Normal", "Write the ICS name exactly as in the first column.")
+    blocks.data_table(doc, list(ICS_HEADERS), [[t.label, t.id, t.extra.get("region", "")] for t in vocab.ics])
     return doc
 
 
 def _qa_table(doc: Any, record: dict[str, Any], questions: list[Q]) -> None:
-    table = house.data_table(doc, list(QA_HEADERS), [["", ""] for _ in questions], widths=[6.6, 10.0])
+    table = blocks.data_table(doc, list(QA_HEADERS), [["", ""] for _ in questions], widths=[6.6, 10.0])
     for row, (path, kind, hint) in zip(table.rows[1:], questions, strict=True):
         _question_cell(doc, row.cells[0], label_for(path), hint)
         _set_lines(doc, row.cells[1], _answer_lines(record, path, kind))
@@ -186,7 +186,7 @@ def _qa_table(doc: Any, record: dict[str, Any], questions: list[Q]) -> None:
 
 def _tag_tables(doc: Any, record: dict[str, Any], vocab: Any) -> None:
     for field, noun in TICK_NOUN.items():
-        house.add_para(doc, doc, "Heading 2", FIELD_LABELS[field])
+        blocks.add_para(doc, doc, "Heading 2", FIELD_LABELS[field])
         vocabulary = getattr(vocab, TAG_FIELDS[field])
         chosen = list(record.get(field) or [])
         in_table_order = [t.id for t in vocabulary if t.id in chosen] == chosen
@@ -196,19 +196,19 @@ def _tag_tables(doc: Any, record: dict[str, Any], vocab: Any) -> None:
             if term.id in chosen:
                 mark = "X" if in_table_order else str(chosen.index(term.id) + 1)
             rows.append([mark, term.label])
-        house.data_table(doc, [TICK_HEADER, noun], rows, widths=[4.0, 12.6])
+        blocks.data_table(doc, [TICK_HEADER, noun], rows, widths=[4.0, 12.6])
 
 
 def _row_tables(doc: Any, record: dict[str, Any], vocab: Any) -> None:
-    house.add_para(doc, doc, "Heading 2", FIELD_LABELS["outcomes"])
-    house.add_para(doc, doc, "Normal", "What changed, with figures where you have them (one measure per row).")
+    blocks.add_para(doc, doc, "Heading 2", FIELD_LABELS["outcomes"])
+    blocks.add_para(doc, doc, "Normal", "What changed, with figures where you have them (one measure per row).")
     rows = [[o.get("measure", ""), o.get("value", "")] for o in record.get("outcomes") or []]
-    house.data_table(doc, list(TABLE_HEADERS["outcomes"]), rows + [["", ""]] * (0 if rows else 4))
-    house.add_para(doc, doc, "Heading 2", FIELD_LABELS["key_actions"])
+    blocks.data_table(doc, list(TABLE_HEADERS["outcomes"]), rows + [["", ""]] * (0 if rows else 4))
+    blocks.add_para(doc, doc, "Heading 2", FIELD_LABELS["key_actions"])
     audiences = ", ".join(t.label for t in vocab.audiences)
-    house.add_para(doc, doc, "Normal", f"High impact actions others could take, each with who should take it ({audiences}).")
+    blocks.add_para(doc, doc, "Normal", f"High impact actions others could take, each with who should take it ({audiences}).")
     rows = [[a.get("action", ""), a.get("audience", "")] for a in record.get("key_actions") or []]
-    house.data_table(doc, list(TABLE_HEADERS["key_actions"]), rows + [["", ""]] * (0 if rows else 3))
+    blocks.data_table(doc, list(TABLE_HEADERS["key_actions"]), rows + [["", ""]] * (0 if rows else 3))
 
 
 def write_form(path: Path, record: dict[str, Any] | None = None) -> int:

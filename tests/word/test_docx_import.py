@@ -276,3 +276,46 @@ def test_picture_pasted_into_a_filled_form_is_kept_as_an_attachment(library, tmp
     record = library.get(report.imported[0]["id"])
     assert [a["name"] for a in record["attachments"]] == ["image1.png"]
     assert any(n["kind"] == "picture" for n in report.notes)
+
+
+def test_free_form_without_heading_styles(tmp_path):
+    """Bold lines as sections, labels in paragraphs, dashes and colons in bullets, a 3-column results table."""
+    from docx.shared import Pt
+
+    from curator.word.blocks import add_hyperlink
+
+    d = docx.Document()
+    title = d.add_paragraph().add_run("Digital inclusion hubs in Hull libraries")
+    title.font.size = Pt(18)
+    for line in ("ICS: Humber & North Yorkshire ICB", "Year: started in 2021",
+                 "Population groups: Core20, Ethnic minority communities, carers"):
+        d.add_paragraph(line)
+    d.add_paragraph().add_run("The challenge").bold = True
+    link = d.add_paragraph("Read more on ")
+    add_hyperlink(link, "the council website", "https://example.org/hubs")
+    d.add_paragraph().add_run("Results").bold = True
+    d.add_paragraph("People supported – 1,040", style="List Bullet")
+    d.add_paragraph("Everyone enjoyed it", style="List Bullet")
+    table = d.add_table(rows=2, cols=3)
+    for row, values in zip(table.rows, [("Site", "Opened", "Visits"), ("Central", "2021", "800")], strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    d.add_paragraph().add_run("Top tips").bold = True
+    d.add_paragraph("1. Recruit volunteers locally")
+    d.add_paragraph().add_run("Further information").bold = True
+    d.add_paragraph("Sam Patel – Digital Inclusion Lead")
+    d.add_paragraph("Tel: 01482 000000")
+    d.save(tmp_path / "hubs.docx")
+    item = read_file(tmp_path / "hubs.docx")[0]
+    raw = item.raw
+    assert raw["title"] == "Digital inclusion hubs in Hull libraries"
+    assert raw["ics"] == "E54000051" and raw["year"] == 2021
+    assert raw["population_groups"] == ["core20", "plus_ethnic_minority", "local_other"]
+    assert raw["local_groups"] == ["carers"]  # not guessed as 'Young carers'
+    assert raw["outcomes"] == [{"measure": "People supported", "value": "1,040"},
+                               {"measure": "Central", "value": "Opened: 2021; Visits: 800"}]
+    assert raw["lessons"] == ["Recruit volunteers locally"]
+    assert raw["contact"] == {"name": "Sam Patel", "role": "Digital Inclusion Lead", "phone": "01482 000000"}
+    assert "[the council website](https://example.org/hubs)" in raw["body"]
+    assert "## Results\n\n- Everyone enjoyed it" in raw["body"]
+    assert any("local" in w for w in item.warnings)

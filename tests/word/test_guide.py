@@ -16,8 +16,8 @@ from docx.oxml.ns import qn
 from curator.cli import main
 from curator.demo import load_demo
 from curator.importers import ImportItem
+from curator.word.blocks import is_header_row
 from curator.word.guide import export_guide
-from curator.word.house import is_header_row
 
 VALID_NHS = "943 476 5919"
 INVALID_NHS = "943 476 5918"
