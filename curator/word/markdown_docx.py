@@ -66,7 +66,7 @@ class MarkdownWriter:
         self._last = level
         return blocks.add_para(self.document, container, f"Heading {level}")
 
-    def block(self, container: Any, element: Any, list_style: str | None = None, depth: int = 0) -> None:
+    def block(self, container: Any, element: Any, depth: int = 0) -> None:
         tag = element.tag
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self.inline(self.heading(container, int(tag[1])), element)
@@ -74,9 +74,10 @@ class MarkdownWriter:
             self.inline(blocks.add_para(self.document, container), element)
         elif tag in ("ul", "ol"):
             base = "List Bullet" if tag == "ul" else "List Number"
-            for item in element:
-                if item.tag == "li":
-                    self.list_item(container, item, base, depth)
+            items = [item for item in element if item.tag == "li"]
+            paragraphs = [self.list_item(container, item, base, depth) for item in items]
+            if tag == "ol" and paragraphs:
+                self.restart_numbering(paragraphs)
         elif tag == "blockquote":
             for child in element:
                 paragraph = blocks.add_para(self.document, container, "Quote")
@@ -93,12 +94,26 @@ class MarkdownWriter:
         else:
             self.inline(blocks.add_para(self.document, container), element)
 
-    def list_item(self, container: Any, item: Any, base: str, depth: int) -> None:
+    def restart_numbering(self, paragraphs: list[Any]) -> None:
+        """Each numbered list starts at 1: a new w:num over the style's list definition, restarted."""
+        style = self.document.styles[paragraphs[0].style.name] if paragraphs[0].style is not None else None
+        num_pr = style.element.pPr.numPr if style is not None and style.element.pPr is not None else None
+        if num_pr is None or num_pr.numId is None:
+            return
+        numbering = self.document.part.numbering_part.element
+        source = numbering.num_having_numId(num_pr.numId.val)
+        num = numbering.add_num(source.abstractNumId.val)
+        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        for paragraph in paragraphs:
+            if paragraph.style.name == paragraphs[0].style.name:
+                paragraph._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = num.numId
+
+    def list_item(self, container: Any, item: Any, base: str, depth: int) -> Any:
         name = base if depth == 0 else f"{base} {min(depth + 1, MAX_LIST_DEPTH)}"
         paragraph = blocks.add_para(self.document, container, name)
         nested = []
         if item.text and item.text.strip():
-            blocks.add_run(paragraph, item.text.strip())
+            self.run(paragraph, item.text.strip(), False, False)
         for child in item:
             if child.tag in ("ul", "ol"):
                 nested.append(child)
@@ -107,11 +122,10 @@ class MarkdownWriter:
             else:
                 self.inline_element(paragraph, child, bold=False, italic=False)
             if child.tail and child.tail.strip() and child.tag not in ("ul", "ol"):
-                blocks.add_run(paragraph, child.tail.rstrip("\n"))
+                self.run(paragraph, child.tail.rstrip("\n"), False, False)
         for child in nested:
-            for sub in child:
-                if sub.tag == "li":
-                    self.list_item(container, sub, "List Bullet" if child.tag == "ul" else "List Number", depth + 1)
+            self.block(container, child, depth=depth + 1)
+        return paragraph
 
     def table(self, container: Any, element: Any) -> None:
         rows = [[cell.text_content().strip() for cell in tr if cell.tag in ("th", "td")] for tr in element.iter("tr")]

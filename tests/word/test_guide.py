@@ -257,3 +257,18 @@ def test_template_metadata_comments_and_authors_never_reach_the_guide(demo_libra
     with zipfile.ZipFile(tmp_path / "g.docx") as zf:
         assert not [n for n in zf.namelist() if "comments" in n or "people" in n]
     assert docx.Document(tmp_path / "g.docx").paragraphs  # still opens
+
+
+def test_markdown_headings_lists_and_numbering(library, tmp_path):
+    _accepted(library, body="# Top\n\n### Skips a level\n\n1. first\n2. second\n\nText\n\n1. again\n    - nested\n\n"
+                            "> quoted")
+    export_guide(library, tmp_path / "g.docx")
+    d = docx.Document(tmp_path / "g.docx")
+    levels = heading_levels(d)
+    top = next(i for i, (_, t) in enumerate(levels) if t == "Top")
+    assert levels[top][0] == 4 and levels[top + 1] == (5, "Skips a level")  # under "What was done" (3), no skip
+    numbered = [p for p in d.paragraphs if p.style.name == "List Number"]
+    ids = [p._p.pPr.numPr.numId.val for p in numbered]
+    assert [p.text for p in numbered] == ["first", "second", "again"] and ids[0] == ids[1] != ids[2]
+    assert any(p.style.name == "List Bullet 2" and p.text == "nested" for p in d.paragraphs)
+    assert any(p.style.name == "Quote" and p.text == "quoted" for p in d.paragraphs)
