@@ -1,0 +1,272 @@
+"""Building blocks for documents Curator writes: paragraphs, runs, tables, links and fields, fast and accessible.
+
+python-docx resolves a style name by scanning every style on each paragraph and inserts each block after a scan
+of the body, so a 200-case guide spent most of its time there. These helpers resolve each style id once per
+document and build the few elements a guide needs directly (the XML python-docx would write). Tables get a
+header row marked to repeat (PDF TH cells) and rows that never split; styles a user's template lacks are copied
+in from python-docx's default template, list numbering included, so headings and lists stay real.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import docx
+from docx.enum.text import WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+
+def mark_header_row(table: Any) -> None:
+    """First row repeats on each page and is a header for screen readers (PDF TH cells)."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:tblHeader")) is None:
+        header = OxmlElement("w:tblHeader")
+        header.set(qn("w:val"), "true")
+        tr_pr.append(header)
+
+
+def is_header_row(row: Any) -> bool:
+    tr_pr = row._tr.trPr
+    return tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
+
+
+def data_table(document: Any, headers: list[str], rows: list[list[str]], style: str = "Table Grid",
+               container: Any = None, size: float | None = None, widths: list[float] | None = None) -> Any:
+    """A table with a marked header row; cells hold plain text (never Markdown)."""
+    table = new_table(document, container or document, 1 + len(rows), len(headers))
+    table._tbl.tblPr.style = style_id(document, style)
+    cells = table._cells
+    width = len(headers)
+    for i, text in enumerate(headers):
+        add_run(cells[i].paragraphs[0], text, bold=True, size=size)
+    for r, row in enumerate(rows, start=1):
+        for c, text in enumerate(row):
+            if text:
+                add_run(cells[r * width + c].paragraphs[0], text, size=size)
+    mark_header_row(table)
+    for tr in table._tbl.iterchildren(qn("w:tr")):
+        tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))  # before tblHeader (schema order); rows stay whole
+    if widths:
+        set_widths(table, widths)
+    return table
+
+
+def set_widths(table: Any, widths_cm: list[float]) -> None:
+    """Fixed column widths (Word and LibreOffice both honour gridCol + tcW with a fixed layout)."""
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.iterchildren(qn("w:gridCol")), widths_cm, strict=False):
+        col.set(qn("w:w"), str(int(width * 567)))
+    for tr in table._tbl.iterchildren(qn("w:tr")):
+        for tc, width in zip(tr.iterchildren(qn("w:tc")), widths_cm, strict=False):
+            tc.get_or_add_tcPr().get_or_add_tcW().set(qn("w:w"), str(int(width * 567)))
+            tc.tcPr.tcW.set(qn("w:type"), "dxa")
+
+
+def new_table(document: Any, container: Any, rows: int, cols: int) -> Any:
+    """``add_table`` without python-docx's per-call scan of every section for the page width."""
+    from docx.oxml.table import CT_Tbl
+    from docx.table import Table
+
+    cache = document.__dict__.setdefault("_curator_block_width", {})
+    if "width" not in cache:
+        section = document.sections[-1]
+        cache["width"] = section.page_width - section.left_margin - section.right_margin
+    tbl = CT_Tbl.new_tbl(rows, cols, cache["width"])
+    _append_block(document, container, tbl)
+    return Table(tbl, container)
+
+
+def add_hyperlink(paragraph: Any, text: str, url: str) -> Any:
+    """A real link (w:hyperlink + external relationship) in the Hyperlink style: blue and underlined."""
+    r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), r_id)
+    run = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), "005EB8")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    rpr.append(color)
+    rpr.append(underline)
+    run.append(rpr)
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    run.append(t)
+    link.append(run)
+    paragraph._p.append(link)
+    return link
+
+
+def add_field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
+    """A complex field (PAGE, NUMPAGES, TOC …) marked dirty so Word updates it when the file opens."""
+    def fld(kind: str) -> Any:
+        run = OxmlElement("w:r")
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            char.set(qn("w:dirty"), "true")
+        run.append(char)
+        return run
+
+    paragraph._p.append(fld("begin"))
+    run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run.append(instr)
+    paragraph._p.append(run)
+    paragraph._p.append(fld("separate"))
+    paragraph.add_run(placeholder)
+    paragraph._p.append(fld("end"))
+
+
+def page_break(document: Any) -> None:
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+# -- styles a user's template may lack ---------------------------------------------------------------------
+_DEFAULT_DOC: Any = None
+
+
+def _default_document() -> Any:
+    global _DEFAULT_DOC
+    if _DEFAULT_DOC is None:
+        _DEFAULT_DOC = docx.Document()
+    return _DEFAULT_DOC
+
+
+def style(document: Any, name: str) -> Any:
+    """The named style; one missing from a user's template (Word saves only styles in use) is copied in from
+    python-docx's default template, list numbering included, so headings and lists stay real."""
+    try:
+        return document.styles[name]
+    except KeyError:
+        pass
+    source = _default_document().styles[name]
+    if source.base_style is not None and source.base_style.name != "Normal":
+        style(document, source.base_style.name)
+    element = copy.deepcopy(source.element)
+    num_id = element.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+    if num_id is not None:
+        num_id.set(qn("w:val"), str(_copy_numbering(document, int(num_id.get(qn("w:val"))))))
+    document.styles.element.append(element)
+    return document.styles[name]
+
+
+def style_name(document: Any, name: str) -> str:
+    return style(document, name).name
+
+
+def _copy_numbering(document: Any, num_id: int) -> int:
+    """Copy one list definition (w:num + its w:abstractNum) from the default template under fresh ids."""
+    source = _default_document().part.numbering_part.element
+    target = document.part.numbering_part.element
+    num = next(n for n in source.iterchildren(qn("w:num")) if n.get(qn("w:numId")) == str(num_id))
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(a for a in source.iterchildren(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+    used_abstract = [int(a.get(qn("w:abstractNumId"))) for a in target.iterchildren(qn("w:abstractNum"))]
+    used_num = [int(n.get(qn("w:numId"))) for n in target.iterchildren(qn("w:num"))]
+    new_abstract = copy.deepcopy(abstract)
+    new_abstract.set(qn("w:abstractNumId"), str(max(used_abstract, default=0) + 1))
+    for nsid in new_abstract.iterchildren(qn("w:nsid")):
+        new_abstract.remove(nsid)
+    new_num = copy.deepcopy(num)
+    new_num.set(qn("w:numId"), str(max(used_num, default=0) + 1))
+    new_num.find(qn("w:abstractNumId")).set(qn("w:val"), new_abstract.get(qn("w:abstractNumId")))
+    first_num = next(target.iterchildren(qn("w:num")), None)
+    if first_num is not None:
+        first_num.addprevious(new_abstract)  # abstractNum elements must come before every num
+    else:
+        target.append(new_abstract)
+    target.append(new_num)
+    return int(new_num.get(qn("w:numId")))
+
+
+# -- fast writing ------------------------------------------------------------------------------------------
+W_P, W_R, W_T, W_PPR, W_RPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr"), qn("w:rPr")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def style_id(document: Any, name: str) -> str:
+    cache = document.__dict__.setdefault("_curator_style_ids", {})
+    if name not in cache:
+        cache[name] = style(document, name).style_id
+    return cache[name]
+
+
+def add_para(document: Any, container: Any, style_name: str = "Normal", text: str = "") -> Any:
+    """Append a paragraph in ``style_name`` to a Document or table cell; returns a python-docx Paragraph."""
+    from docx.text.paragraph import Paragraph
+
+    p = OxmlElement("w:p")
+    if style_name != "Normal":
+        ppr = OxmlElement("w:pPr")
+        pstyle = OxmlElement("w:pStyle")
+        pstyle.set(qn("w:val"), style_id(document, style_name))
+        ppr.append(pstyle)
+        p.append(ppr)
+    _append_block(document, container, p)
+    paragraph = Paragraph(p, container)
+    if text:
+        add_run(paragraph, text)
+    return paragraph
+
+
+def _append_block(document: Any, container: Any, element: Any) -> None:
+    """Append at the end of the body (before its closing sectPr: no scan of the body) or of a table cell."""
+    if container is not document:
+        container._tc.append(element)
+        return
+    body = document.element.body
+    try:
+        last = body[-1]  # lxml finds the last child without counting them all
+    except IndexError:
+        last = None
+    if last is not None and last.tag == qn("w:sectPr"):
+        last.addprevious(element)
+    else:
+        body.append(element)
+
+
+def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
+            color: RGBColor | None = None) -> Any:
+    """A run with plain text; tabs and line breaks go through python-docx, which writes w:tab and w:br."""
+    if any(c in text for c in "\t\n\r"):
+        run = paragraph.add_run(text)
+        run.bold = bold or None
+        run.italic = italic or None
+        if size:
+            run.font.size = Pt(size)
+        if color is not None:
+            run.font.color.rgb = color
+        return run
+    r = OxmlElement("w:r")
+    if bold or italic or size or color is not None:
+        rpr = OxmlElement("w:rPr")
+        if bold:
+            rpr.append(OxmlElement("w:b"))
+        if italic:
+            rpr.append(OxmlElement("w:i"))
+        if color is not None:
+            c = OxmlElement("w:color")
+            c.set(qn("w:val"), str(color))
+            rpr.append(c)
+        if size:
+            sz = OxmlElement("w:sz")
+            sz.set(qn("w:val"), str(int(size * 2)))
+            rpr.append(sz)
+        r.append(rpr)
+    t = OxmlElement("w:t")
+    t.text = text
+    if text != text.strip():
+        t.set(_XML_SPACE, "preserve")
+    r.append(t)
+    paragraph._p.append(r)
+    return r

@@ -1,0 +1,113 @@
+"""Guide editions: what went into each exported guide, so any edition can be written again unchanged.
+
+Each edition keeps its options (title, grouping, statuses, date) and a copy of every record as it went in, with
+its version and the status decision that let it in. The change log of edition N compares it with N-1.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import CuratorError, NotFound
+from ..history import now_iso, os_user
+
+
+@dataclass
+class Edition:
+    number: int
+    created: str
+    title: str
+    options: dict[str, Any]
+    records: list[dict[str, Any]]  # as they went in, in guide order
+    versions: dict[str, int] = field(default_factory=dict)
+    decisions: dict[str, str] = field(default_factory=dict)
+
+
+def decision_for(library: Any, case_id: str) -> str:
+    """The latest status change (label, date and reason) that still stands, or '' if none was recorded."""
+    rows = library.store.query("SELECT label, at, note FROM history WHERE case_id=? AND action='status' AND undone=0 "
+                               "ORDER BY seq DESC LIMIT 1", (case_id,))
+    if not rows:  # never moved through the workflow here: say how it arrived with its status
+        rows = library.store.query("SELECT label, at, note FROM history WHERE case_id=? AND action IN "
+                                   "('create', 'import') ORDER BY seq LIMIT 1", (case_id,))
+    if not rows:
+        return ""
+    row = rows[0]
+    return f"{row['label']} on {row['at'][:10]}" + (f": {row['note']}" if row["note"] else "")
+
+
+def record_versions(library: Any, ids: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in library.store.query(f"SELECT id, version FROM case_studies WHERE id IN ({marks})", chunk):
+            out[row["id"]] = row["version"]
+    return out
+
+
+def save_edition(library: Any, title: str, options: dict[str, Any], records: list[dict[str, Any]],
+                 path: str) -> Edition:
+    ids = [r["id"] for r in records]
+    versions = record_versions(library, ids)
+    decisions = {i: decision_for(library, i) for i in ids}
+    with library.store.transaction():
+        number = (library.store.scalar("SELECT MAX(number) FROM guide_editions") or 0) + 1
+        created = options.get("created") or now_iso()
+        options = dict(options, created=created)
+        library.store.conn.execute(
+            "INSERT INTO guide_editions(number, created, user, title, options, path) VALUES (?,?,?,?,?,?)",
+            (number, created, os_user(), title, json.dumps(options, ensure_ascii=False), path))
+        library.store.conn.executemany(
+            "INSERT INTO guide_edition_records(edition, position, case_id, version, status, decision, record) "
+            "VALUES (?,?,?,?,?,?,?)",
+            [(number, i, r["id"], versions.get(r["id"], 0), r.get("status", ""), decisions[r["id"]],
+              json.dumps(r, ensure_ascii=False)) for i, r in enumerate(records)])
+    return Edition(number, created, title, options, records, versions, decisions)
+
+
+def load_edition(library: Any, number: int) -> Edition:
+    rows = library.store.query("SELECT number, created, title, options FROM guide_editions WHERE number=?", (number,))
+    if not rows:
+        last = library.store.scalar("SELECT MAX(number) FROM guide_editions")
+        hint = f"editions 1 to {last} exist" if last else "no guide has been exported from this library yet"
+        raise NotFound(f"there is no guide edition {number}; {hint} ('guide editions' lists them)")
+    head = rows[0]
+    items = library.store.query("SELECT case_id, version, decision, record FROM guide_edition_records "
+                                "WHERE edition=? ORDER BY position", (number,))
+    try:
+        records = [json.loads(r["record"]) for r in items]
+        options = json.loads(head["options"])
+    except json.JSONDecodeError as err:
+        raise CuratorError(f"guide edition {number} is damaged in the database ({err}); run 'check'") from err
+    return Edition(head["number"], head["created"], head["title"], options, records,
+                   {r["case_id"]: r["version"] for r in items}, {r["case_id"]: r["decision"] for r in items})
+
+
+def list_editions(library: Any) -> list[dict[str, Any]]:
+    rows = library.store.query("SELECT e.number, e.created, e.user, e.title, e.options, e.path, "
+                               "(SELECT COUNT(*) FROM guide_edition_records r WHERE r.edition = e.number) AS records "
+                               "FROM guide_editions e ORDER BY e.number")
+    out = []
+    for row in rows:
+        options = json.loads(row["options"])
+        out.append({"edition": row["number"], "created": row["created"], "user": row["user"], "title": row["title"],
+                    "records": row["records"], "group_by": options.get("group_by"),
+                    "statuses": options.get("statuses"), "path": row["path"]})
+    return out
+
+
+def change_log(library: Any, edition: Edition) -> dict[str, Any]:
+    """Added, removed and revised case studies against the previous edition (None for the first)."""
+    if edition.number <= 1:
+        return {"previous": None, "added": [], "removed": [], "revised": []}
+    previous = load_edition(library, edition.number - 1)
+    before = {r["id"]: r["title"] for r in previous.records}
+    now = {r["id"]: r["title"] for r in edition.records}
+    return {"previous": previous.number,
+            "added": [now[i] for i in now if i not in before],
+            "removed": [before[i] for i in before if i not in now],
+            "revised": [now[i] for i in now if i in before and
+                        edition.versions.get(i) != previous.versions.get(i)]}

@@ -1,0 +1,168 @@
+"""Markdown → real Word formatting: headings, bold, italic, lists, links, quotes and tables, never asterisks.
+
+Text is sanitised on the way (Python-Markdown → nh3 with a short allow-list): no script, no event handlers, no
+``javascript:`` links and no remote images reach the document. Plain text such as "A&E" or "<5%" comes out as
+written. Markdown headings are placed below the caller's heading level and never skip a level, so the guide's
+outline stays valid for screen readers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import markdown
+import nh3
+from docx.enum.text import WD_BREAK
+from docx.shared import Pt
+from lxml import html as lxml_html
+
+from . import blocks
+
+ALLOWED_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "a", "ul", "ol", "li",
+                "blockquote", "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "br", "hr"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+MAX_LIST_DEPTH = 3
+
+
+_MARKDOWN: markdown.Markdown | None = None
+
+
+def to_html(text: str) -> str:
+    """Sanitised HTML for one Markdown field (one parser, reset between fields: building it is the slow part)."""
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        _MARKDOWN = markdown.Markdown(extensions=["tables", "sane_lists", "nl2br"], output_format="html")
+    rendered = _MARKDOWN.reset().convert(text)
+    return nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel=None)
+
+
+class MarkdownWriter:
+    """Writes Markdown fields into a python-docx document (or table cell) with the document's own styles."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+
+    def write(self, container: Any, text: str, heading_level: int = 3) -> None:
+        """Append ``text`` to ``container``; Markdown headings start at ``heading_level``."""
+        if not text or not text.strip():
+            return
+        fragments = lxml_html.fragments_fromstring(to_html(text))
+        self._levels: dict[int, int] = {}
+        self._base = heading_level
+        self._last = heading_level - 1
+        for fragment in fragments:
+            if isinstance(fragment, str):
+                if fragment.strip():
+                    blocks.add_para(self.document, container, "Normal", fragment.strip())
+                continue
+            self.block(container, fragment)
+
+    def heading(self, container: Any, md_level: int) -> Any:
+        if md_level not in self._levels:
+            self._levels[md_level] = min(self._base + len([lv for lv in self._levels if lv < md_level]), 9)
+        level = min(self._levels[md_level], self._last + 1, 9)
+        self._last = level
+        return blocks.add_para(self.document, container, f"Heading {level}")
+
+    def block(self, container: Any, element: Any, depth: int = 0) -> None:
+        tag = element.tag
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.inline(self.heading(container, int(tag[1])), element)
+        elif tag == "p":
+            self.inline(blocks.add_para(self.document, container), element)
+        elif tag in ("ul", "ol"):
+            base = "List Bullet" if tag == "ul" else "List Number"
+            items = [item for item in element if item.tag == "li"]
+            paragraphs = [self.list_item(container, item, base, depth) for item in items]
+            if tag == "ol" and paragraphs:
+                self.restart_numbering(paragraphs)
+        elif tag == "blockquote":
+            for child in element:
+                paragraph = blocks.add_para(self.document, container, "Quote")
+                self.inline(paragraph, child)
+        elif tag == "table":
+            self.table(container, element)
+        elif tag == "pre":
+            paragraph = blocks.add_para(self.document, container)
+            run = paragraph.add_run(element.text_content().rstrip("\n"))
+            run.font.name = "Courier New"
+            run.font.size = Pt(10)
+        elif tag == "hr":
+            return
+        else:
+            self.inline(blocks.add_para(self.document, container), element)
+
+    def restart_numbering(self, paragraphs: list[Any]) -> None:
+        """Each numbered list starts at 1: a new w:num over the style's list definition, restarted."""
+        style = self.document.styles[paragraphs[0].style.name] if paragraphs[0].style is not None else None
+        num_pr = style.element.pPr.numPr if style is not None and style.element.pPr is not None else None
+        if num_pr is None or num_pr.numId is None:
+            return
+        numbering = self.document.part.numbering_part.element
+        source = numbering.num_having_numId(num_pr.numId.val)
+        num = numbering.add_num(source.abstractNumId.val)
+        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        for paragraph in paragraphs:
+            if paragraph.style.name == paragraphs[0].style.name:
+                paragraph._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = num.numId
+
+    def list_item(self, container: Any, item: Any, base: str, depth: int) -> Any:
+        name = base if depth == 0 else f"{base} {min(depth + 1, MAX_LIST_DEPTH)}"
+        paragraph = blocks.add_para(self.document, container, name)
+        nested = []
+        if item.text and item.text.strip():
+            self.run(paragraph, item.text.strip(), False, False)
+        for child in item:
+            if child.tag in ("ul", "ol"):
+                nested.append(child)
+            elif child.tag == "p":
+                self.inline(paragraph, child)
+            else:
+                self.inline_element(paragraph, child, bold=False, italic=False)
+            if child.tail and child.tail.strip() and child.tag not in ("ul", "ol"):
+                self.run(paragraph, child.tail.rstrip("\n"), False, False)
+        for child in nested:
+            self.block(container, child, depth=depth + 1)
+        return paragraph
+
+    def table(self, container: Any, element: Any) -> None:
+        rows = [[cell.text_content().strip() for cell in tr if cell.tag in ("th", "td")] for tr in element.iter("tr")]
+        rows = [r for r in rows if r]
+        if not rows:
+            return
+        width = max(len(r) for r in rows)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        blocks.data_table(self.document, rows[0], rows[1:], container=container)
+
+    def inline(self, paragraph: Any, element: Any, bold: bool = False, italic: bool = False) -> None:
+        if element.text:
+            self.run(paragraph, element.text, bold, italic)
+        for child in element:
+            self.inline_element(paragraph, child, bold, italic)
+            if child.tail:
+                self.run(paragraph, child.tail, bold, italic)
+
+    def inline_element(self, paragraph: Any, child: Any, bold: bool, italic: bool) -> None:
+        tag = child.tag
+        if tag == "br":
+            paragraph.add_run().add_break(WD_BREAK.LINE)
+        elif tag in ("strong", "b"):
+            self.inline(paragraph, child, True, italic)
+        elif tag in ("em", "i"):
+            self.inline(paragraph, child, bold, True)
+        elif tag == "a" and child.get("href"):
+            blocks.add_hyperlink(paragraph, child.text_content() or child.get("href"), child.get("href"))
+        elif tag == "code":
+            run = paragraph.add_run(child.text_content())
+            run.font.name = "Courier New"
+        else:
+            self.inline(paragraph, child, bold, italic)
+
+    @staticmethod
+    def run(paragraph: Any, text: str, bold: bool, italic: bool) -> None:
+        text = text.replace("\n", "")
+        if not text:
+            return
+        blocks.add_run(paragraph, text, bold=bold, italic=italic)
