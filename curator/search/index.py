@@ -1,0 +1,151 @@
+"""The index on disk, its bookkeeping in SQLite, and writing records into it.
+
+Layout: ``index/CURRENT`` names the live sub-folder (``ix-…``). A rebuild writes a new sub-folder while
+searches keep reading the old one, then swaps the name in one atomic rename; no folder is ever renamed
+while open, which Windows would refuse. SQLite's ``search_state`` says which sub-folder, Whoosh generation
+and SQLite generation the index reflects, so a missing, replaced or stale index is seen on open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh.index import LockError
+
+from ..store import Store
+from .schema import SCHEMA_VERSION, build_schema, document
+
+WRITER_WAIT = 3.0  # seconds a change waits for another process's writer before it is queued
+__all__ = ["IndexFolder", "SegmentCache", "LockError", "write_records", "read_state", "write_state"]
+
+
+class IndexFolder:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @property
+    def pointer(self) -> Path:
+        return self.root / "CURRENT"
+
+    def current_name(self) -> str | None:
+        try:
+            name = self.pointer.read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        return name if name and (self.root / name).is_dir() and windex.exists_in(str(self.root / name)) else None
+
+    def open(self, name: str) -> windex.Index:
+        return windex.open_dir(str(self.root / name))
+
+    def create(self) -> tuple[str, windex.Index]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = f"ix-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
+        (self.root / name).mkdir()
+        return name, windex.create_in(str(self.root / name), build_schema())
+
+    def publish(self, name: str) -> None:
+        partial = self.root / "CURRENT.partial"
+        partial.write_text(name, encoding="utf-8")
+        os.replace(partial, self.pointer)
+
+    def discard(self, name: str) -> None:
+        shutil.rmtree(self.root / name, ignore_errors=True)
+
+    def remove_old(self, keep: str) -> None:
+        """Best effort: a folder another process still has open stays until a later swap."""
+        for child in self.root.glob("ix-*"):
+            if child.name != keep:
+                shutil.rmtree(child, ignore_errors=True)
+
+
+def read_state(store: Store) -> dict[str, str]:
+    return {r["key"]: r["value"] for r in store.query("SELECT key, value FROM search_state")}
+
+
+def write_state(store: Store, name: str, ix: windex.Index, generation: int) -> None:
+    values = {"index": name, "whoosh_generation": str(ix.latest_generation()), "generation": str(generation),
+              "schema": SCHEMA_VERSION}
+    with store.transaction() as conn:
+        conn.executemany("INSERT INTO search_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+                         "value=excluded.value", list(values.items()))
+
+
+def in_step(state: dict[str, str], name: str, ix: windex.Index, generation: int) -> bool:
+    return (state.get("index") == name and state.get("schema") == SCHEMA_VERSION
+            and state.get("whoosh_generation") == str(ix.latest_generation())
+            and state.get("generation") == str(generation))
+
+
+def live_rows(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """``{id: {"data", "version", "deleted"}}`` for the given ids (absent ids are simply missing)."""
+    out: dict[str, dict[str, Any]] = {}
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in store.query(f"SELECT id, data, version, deleted FROM case_studies WHERE id IN ({marks})", chunk):
+            out[row["id"]] = row
+    return out
+
+
+def write_records(ix: windex.Index, store: Store, ids: Iterable[str], *, timeout: float = WRITER_WAIT) -> int:
+    """Make the index agree with SQLite for these ids (add, replace or remove). Raises ``LockError``."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return 0
+    rows = live_rows(store, ids)
+    writer = ix.writer(timeout=timeout, delay=0.05)
+    try:
+        for case_id in ids:
+            row = rows.get(case_id)
+            if row is None or row["deleted"]:
+                writer.delete_by_term("id", case_id)
+            else:
+                writer.update_document(**document(json.loads(row["data"]), row["version"]))
+        writer.commit()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
+    return len(ids)
+
+
+class SegmentCache:
+    """Per-document packed values (id, version, facets), read once per segment and reused across searchers.
+
+    A fresh searcher after each change (never ``Searcher.refresh()``, which can keep counting a replaced
+    document) costs only the new small segment's column, not the whole index.
+    """
+
+    def __init__(self) -> None:
+        self._segments: dict[Any, list[tuple]] = {}
+
+    def load(self, reader: Any) -> list[tuple | None]:
+        """One list indexed by global docnum (deleted documents keep their slot)."""
+        out: list[tuple | None] = []
+        seen = set()
+        for leaf, offset in reader.leaf_readers():
+            key = leaf.segment().segment_id() if leaf.segment() is not None else id(leaf)
+            seen.add(key)
+            values = self._segments.get(key)
+            if values is None:
+                count = leaf.doc_count_all()
+                values = list(leaf.column_reader("facets")) if leaf.has_column("facets") and count else []
+                values += [None] * (count - len(values))
+                self._segments[key] = values
+            if len(out) != offset:
+                out.extend([None] * (offset - len(out)))
+            out.extend(values)
+        for key in list(self._segments):
+            if key not in seen:
+                del self._segments[key]
+        return out

@@ -1,0 +1,379 @@
+"""``SearchService``: search, search-as-you-type, facets, snippets, saved searches, rebuild and check.
+
+Nothing touches Whoosh until the first search or change, so opening a library stays fast. One lock guards
+the open index and its searcher: the UI's search worker and the thread saving records never share a
+half-updated searcher. A rebuild works on a new folder outside the lock and only takes it to swap.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import Counter
+from itertools import chain
+from operator import itemgetter
+from typing import Any
+
+from whoosh import query as wq
+
+from ..errors import CuratorError
+from ..history import Changes, now_iso
+from ..progress import Cancelled, CancelToken, ProgressFn, no_progress
+from . import index as index_mod
+from . import schema as S
+from .index import IndexFolder, LockError, SegmentCache, in_step, read_state, write_records, write_state
+from .query import QueryError, compile_query, filter_query
+from .snippets import snippet
+from .suggest import quick_query, suggestion
+
+log = logging.getLogger("curator.search")
+FACETS = {"region": S.REGION, "ics": S.ICS, "clinical_areas": S.AREAS, "population_groups": S.GROUPS,
+          "status": S.STATUS, "year": S.YEAR, "programme": S.PROGRAMME}
+MULTI = {"clinical_areas", "population_groups"}
+MAX_LIMIT = 1000
+SEARCH_WAIT = 0.1  # a search waits this long for another process's writer before answering from what it has
+LOCK_RETRY = 2.0  # after a failed wait, searches do not wait again for this many seconds
+LOCKED_NOTICE = ("another Curator window is updating the search index; your change is saved and will appear "
+                 "in search within moments")
+
+
+class SearchService:
+    """The library's full-text search (``library.extensions["search"]``)."""
+
+    def __init__(self, library: Any) -> None:
+        self.library = library
+        self.store = library.store
+        self.folder = IndexFolder(library.index_dir)
+        self._lock = threading.RLock()
+        self._ix: Any = None
+        self._name: str | None = None
+        self._searcher: Any = None
+        self._packed: list[tuple | None] = []
+        self._cache = SegmentCache()
+        self._known_gen: int | None = None
+        self._gen_at_attach = self.store.generation
+        self._locked_until = 0.0
+        self.notice: str | None = None
+
+    # -- opening, staleness, repair -------------------------------------------------------------------------
+    def _ensure(self) -> None:
+        if self._ix is None:
+            self._open()
+        else:
+            self._check_fresh()
+        self._flush_pending()
+
+    def _open(self, progress: ProgressFn = no_progress) -> None:
+        name = self.folder.current_name()
+        if name is None:
+            self._rebuild_locked(progress, None, reason="the search index was missing")
+            return
+        try:
+            ix = self.folder.open(name)
+            searcher = ix.searcher()
+            self._packed = self._cache.load(searcher.reader())
+        except Exception as err:  # noqa: BLE001 - any damage to a derived index means: rebuild it
+            log.warning("search index %s unreadable (%s); rebuilding", name, err)
+            self._rebuild_locked(progress, None, reason="the search index was damaged")
+            return
+        self._install(name, ix, searcher)
+        generation = self.store.generation
+        if not in_step(read_state(self.store), name, ix, generation):
+            self._repair()
+        self._known_gen = generation
+
+    def _install(self, name: str, ix: Any, searcher: Any = None) -> None:
+        old = self._searcher
+        self._name, self._ix, self._searcher = name, ix, searcher
+        if old is not None and old is not searcher:
+            old.close()
+
+    def _check_fresh(self) -> None:
+        """Cheap per-search check for changes made by another process (or a rebuild elsewhere)."""
+        generation = self.store.generation
+        if generation == self._known_gen and self._searcher is not None and self._searcher.up_to_date():
+            return
+        state = read_state(self.store)
+        if state.get("index") != self._name or self.folder.current_name() != self._name:
+            self._ix = None
+            self._open()
+            return
+        self._searcher_reset()
+        if not in_step(state, self._name, self._ix, generation):
+            self._repair()
+        self._known_gen = generation
+
+    def _searcher_reset(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+
+    def _get_searcher(self) -> Any:
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+            self._packed = self._cache.load(self._searcher.reader())
+        return self._searcher
+
+    def _diff(self, searcher: Any) -> dict[str, list[str]]:
+        packed = self._cache.load(searcher.reader())
+        indexed: dict[str, int] = {}
+        extra: list[str] = []
+        for docnum in searcher.reader().all_doc_ids():
+            values = packed[docnum]
+            if values is None:
+                continue
+            if values[S.ID] in indexed:
+                extra.append(values[S.ID])
+            indexed[values[S.ID]] = values[S.VERSION]
+        missing, stale = [], []
+        for row in self.store.query("SELECT id, version FROM case_studies WHERE deleted IS NULL ORDER BY id"):
+            version = indexed.pop(row["id"], None)
+            if version is None:
+                missing.append(row["id"])
+            elif version != row["version"]:
+                stale.append(row["id"])
+        return {"missing": missing, "stale": stale, "extra": sorted(set(extra) | set(indexed))}
+
+    def _repair(self) -> None:
+        """Bring the open index in step with SQLite by re-indexing only the records that differ."""
+        generation = self.store.generation
+        diff = self._diff(self._get_searcher())
+        ids = diff["missing"] + diff["stale"] + diff["extra"]
+        if ids:
+            log.info("search index: repairing %d records", len(ids))
+            if not self._write(ids, SEARCH_WAIT):
+                return
+            self._searcher_reset()
+        write_state(self.store, self._name, self._ix, generation)
+        self._known_gen = generation
+
+    def _write(self, ids: list[str], wait: float) -> bool:
+        """Index these ids; False (and a notice) if another process holds the writer lock."""
+        if time.monotonic() < self._locked_until:
+            self.notice = LOCKED_NOTICE
+            return False
+        try:
+            write_records(self._ix, self.store, ids, timeout=wait)
+        except LockError:
+            self._locked_until = time.monotonic() + LOCK_RETRY
+            self.notice = LOCKED_NOTICE
+            return False
+        return True
+
+    def _flush_pending(self) -> None:
+        pending = [r["case_id"] for r in self.store.query("SELECT case_id FROM search_pending")]
+        if not pending or not self._write(pending, SEARCH_WAIT):
+            return
+        with self.store.transaction() as conn:
+            conn.executemany("DELETE FROM search_pending WHERE case_id=?", [(i,) for i in pending])
+        self._searcher_reset()
+
+    # -- keeping in step --------------------------------------------------------------------------------------
+    def on_change(self, changes: Changes) -> None:
+        """Listener: index what one committed operation changed, before the caller returns."""
+        with self._lock:
+            if changes.everything:
+                if self._ix is not None:
+                    self._repair()
+                return
+            ids = sorted(changes.ids | changes.removed)
+            if self._ix is None:
+                name = self.folder.current_name()
+                if name is None:
+                    return  # the first search builds it
+                try:
+                    ix = self.folder.open(name)
+                except Exception:  # noqa: BLE001 - damaged: the next search rebuilds it
+                    return
+                self._install(name, ix)
+                if in_step(read_state(self.store), name, ix, self._gen_at_attach):
+                    self._known_gen = self._gen_at_attach
+            before = read_state(self.store).get("generation")
+            self._locked_until = 0.0  # a save always tries (and waits a little) for the lock
+            if not self._write(ids, index_mod.WRITER_WAIT):
+                with self.store.transaction() as conn:
+                    conn.executemany("INSERT OR IGNORE INTO search_pending(case_id) VALUES (?)", [(i,) for i in ids])
+                return
+            self._searcher_reset()
+            if self._known_gen is not None and before == str(self._known_gen):
+                generation = self.store.generation
+                write_state(self.store, self._name, self._ix, generation)
+                self._known_gen = generation
+
+    # -- searching --------------------------------------------------------------------------------------------
+    def _guarded(self, work: Any) -> dict[str, Any]:
+        with self._lock:
+            try:
+                self._ensure()
+                return work()
+            except (CuratorError, Cancelled):
+                raise
+            except LockError as err:
+                raise CuratorError("another Curator process is rebuilding the search index; try again in a "
+                                   "moment") from err
+            except Exception as err:  # noqa: BLE001 - a damaged index: rebuild from SQLite and answer anyway
+                log.warning("search failed on the index (%s); rebuilding it", err, exc_info=True)
+                self._rebuild_locked(no_progress, None, reason="the search index was damaged")
+                return work()
+
+    def search(self, query: str, filters: dict[str, list[str]] | None = None, limit: int = 50,
+               offset: int = 0) -> dict[str, Any]:
+        limit, offset = _page(limit, offset)
+        return self._guarded(lambda: self._search(query or "", filters, limit, offset))
+
+    def quick(self, query: str, limit: int = 20, filters: dict[str, list[str]] | None = None) -> dict[str, Any]:
+        limit, _ = _page(limit, 0)
+        return self._guarded(lambda: self._quick(query or "", filters, limit))
+
+    def _filter(self, filters: dict[str, list[str]] | None) -> wq.Query | None:
+        parts = []
+        for key, values in (filters or {}).items():
+            values = [values] if isinstance(values, str | int) else list(values or [])
+            if values:
+                parts.append(filter_query(key, values))
+        return None if not parts else parts[0] if len(parts) == 1 else wq.And(parts)
+
+    def _search(self, text: str, filters: Any, limit: int, offset: int) -> dict[str, Any]:
+        searcher = self._get_searcher()
+        parsed = compile_query(text, searcher.reader())
+        fq = self._filter(filters)
+        matcher = _combine(parsed.query, fq)
+        docs = list(searcher.docs_for_query(matcher))
+        if parsed.query is None:
+            ordered = sorted(docs, key=lambda d: self._packed[d][S.UPDATED], reverse=True)
+            top = [(0.0, d) for d in ordered[offset:offset + limit]]
+        else:
+            scored = wq.AndMaybe(matcher, parsed.boost) if parsed.boost is not None else matcher
+            results = searcher.search(scored, limit=offset + limit)
+            top = results.top_n[offset:]
+        out = self._result(text, searcher, top, len(docs), self._facets(docs), parsed.marks, parsed.notice)
+        if not docs and parsed.words:
+            out["suggestion"] = suggestion(searcher, text, parsed.words)
+        return out
+
+    def _quick(self, text: str, filters: Any, limit: int) -> dict[str, Any]:
+        searcher = self._get_searcher()
+        query, marks, notice = quick_query(text, searcher.reader())
+        matcher = _combine(query, self._filter(filters))
+        if query is None:
+            return self._result(text, searcher, [], 0, {}, set(), None)
+        results = searcher.search(matcher, limit=limit)
+        return self._result(text, searcher, results.top_n, len(results), {}, marks, notice)
+
+    def _facets(self, docs: list[int]) -> dict[str, dict[str, int]]:
+        rows = [self._packed[d] for d in docs]
+        out = {}
+        for name, pos in FACETS.items():
+            values = map(itemgetter(pos), rows)
+            counts = Counter(chain.from_iterable(values) if name in MULTI else values)
+            counts.pop("", None)
+            out[name] = dict(counts.most_common())
+        return out
+
+    def _result(self, text: str, searcher: Any, top: list[tuple[float, int]], total: int, facets: dict,
+                marks: set[str], notice: str | None) -> dict[str, Any]:
+        ids = [self._packed[d][S.ID] for _, d in top]
+        records = {}
+        if ids:
+            marks_sql = ",".join("?" * len(ids))
+            for row in self.store.query(f"SELECT id, data FROM case_studies WHERE id IN ({marks_sql})", ids):
+                records[row["id"]] = json.loads(row["data"])
+        hits = []
+        for (score, _), case_id in zip(top, ids, strict=True):
+            record = records.get(case_id)
+            if record is None:
+                continue
+            hits.append({"id": case_id, "title": record.get("title", ""), "score": round(float(score), 4),
+                         "snippet": snippet(record, marks)})
+        if not facets:
+            facets = {name: {} for name in FACETS}
+        notice = notice or self.notice
+        self.notice = None
+        return {"query": text, "total": total, "hits": hits, "facets": facets, "suggestion": None,
+                "notice": notice}
+
+    # -- rebuild and check ------------------------------------------------------------------------------------
+    def rebuild(self, progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> dict[str, Any]:
+        """Build a fresh index from SQLite; searches keep answering from the old one until the swap."""
+        return self._rebuild(progress or no_progress, cancel, locked=False)
+
+    def _rebuild_locked(self, progress: ProgressFn, cancel: CancelToken | None, reason: str) -> None:
+        self._ix = None
+        self._rebuild(progress, cancel, locked=True)
+        self.notice = f"{reason}, so it was rebuilt from the library"
+
+    def _rebuild(self, progress: ProgressFn, cancel: CancelToken | None, locked: bool) -> dict[str, Any]:
+        from .build import build_index
+
+        started = time.perf_counter()
+        name, ix, count = build_index(self.folder, self.store, progress, cancel)
+        with self._lock:
+            searcher = ix.searcher()
+            self._cache.load(searcher.reader())
+            old = self._name
+            self._install(name, ix, None)
+            searcher.close()
+            self._repair()  # records changed while the new index was being built
+            self.folder.publish(name)
+            write_state(self.store, name, ix, self._known_gen or self.store.generation)
+            if old and old != name:
+                self.folder.remove_old(keep=name)
+        return {"documents": count, "seconds": round(time.perf_counter() - started, 3)}
+
+    def check(self) -> dict[str, Any]:
+        with self._lock:
+            self._ix is None and self._open()
+            diff = self._diff(self._get_searcher())
+        return {"ok": not any(diff.values()), **diff}
+
+    # -- saved searches ---------------------------------------------------------------------------------------
+    def saved_searches(self) -> list[dict[str, str]]:
+        return self.store.query("SELECT name, query FROM saved_searches ORDER BY name COLLATE NOCASE")
+
+    def save_search(self, name: str, query: str) -> dict[str, str]:
+        name = " ".join((name or "").split())
+        if not name:
+            raise CuratorError("a saved search needs a name, e.g. search save boaters 'boaters OR \"canal\"'")
+        with self._lock:
+            self._ensure()
+            compile_query(query, self._get_searcher().reader())  # refuse a malformed query now, not on re-run
+        with self.store.transaction() as conn:
+            conn.execute("INSERT INTO saved_searches(name, query, created) VALUES (?, ?, ?) ON CONFLICT(name) DO "
+                         "UPDATE SET query=excluded.query", (name, query, now_iso()))
+        return {"name": name, "query": query}
+
+    def saved_query(self, name: str) -> str:
+        query = self.store.scalar("SELECT query FROM saved_searches WHERE name=?", (name,))
+        if query is None:
+            names = ", ".join(s["name"] for s in self.saved_searches()) or "none yet"
+            raise CuratorError(f"no saved search called '{name}'; saved searches: {names}")
+        return query
+
+    def delete_saved_search(self, name: str) -> None:
+        self.saved_query(name)
+        with self.store.transaction() as conn:
+            conn.execute("DELETE FROM saved_searches WHERE name=?", (name,))
+
+    def close(self) -> None:
+        with self._lock:
+            self._searcher_reset()
+            self._ix = None
+
+
+def _combine(text_query: wq.Query | None, filter_q: wq.Query | None) -> wq.Query:
+    parts = [q for q in (text_query, filter_q) if q is not None]
+    if not parts:
+        return wq.Every()
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _page(limit: Any, offset: Any) -> tuple[int, int]:
+    try:
+        limit, offset = int(limit), int(offset)
+    except (TypeError, ValueError) as err:
+        raise QueryError("limit and offset must be whole numbers") from err
+    if limit < 1 or offset < 0:
+        raise QueryError("limit must be at least 1 and offset at least 0")
+    return min(limit, MAX_LIMIT), offset
