@@ -1,57 +1,139 @@
-"""Application start-up: arguments, the library, the main window, and the screenshot mode for docs and CI."""
+"""Application start-up: arguments, the library, the main window, and the screenshot mode for docs and CI.
+
+``python main.py [--library DIR] [--screenshot OUT.png [--view main|editor|coverage|import]]``. Screenshot mode
+waits until the window has answered its first query (and the chosen view has loaded), saves a PNG and exits 0,
+using throw-away settings so it never changes a person's remembered window state.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ..errors import CuratorError
-from ..library import Library
+from ..library import Library, default_library_dir
+from .main_window import MainWindow
+from .settings import APP, ORG, Settings, ini_settings
+
+WINDOWS: list[MainWindow] = []  # open windows (a library switch opens a new one before closing the old)
 
 
-class MainWindow(QMainWindow):
-    """Minimal window: the library's case studies in a table (the full UI is built on this)."""
+def open_window(folder: Path | str, settings: Settings, *, ask_about_drafts: bool = True) -> MainWindow:
+    """Open a library folder in a new main window (raises ``CuratorError`` if it cannot be used)."""
+    library = Library.open(folder)
+    window = MainWindow(library, settings, ask_about_drafts=ask_about_drafts)
+    settings.remember_library(library.folder)
+    sys.excepthook = window.reporter.excepthook
+    window.destroyed.connect(lambda *_: None)
+    WINDOWS.append(window)
+    original_close = window.closeEvent
 
-    def __init__(self, library: Library) -> None:
-        super().__init__()
-        self.library = library
-        self.setWindowTitle(f"Curator — {library.folder}")
-        self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels(["Title", "ICS", "Status", "Updated"])
-        self.setCentralWidget(self.table)
-        self.resize(1100, 700)
-        self.reload()
+    def close_and_release(event) -> None:  # type: ignore[no-untyped-def]
+        original_close(event)
+        if event.isAccepted():
+            library.close()
+            if window in WINDOWS:
+                WINDOWS.remove(window)
 
-    def reload(self) -> None:
-        items = self.library.list_records()["items"]
-        self.table.setRowCount(len(items))
-        for row, item in enumerate(items):
-            for col, key in enumerate(("title", "ics", "status", "updated")):
-                self.table.setItem(row, col, QTableWidgetItem(str(item.get(key) or "")))
-        self.table.resizeColumnsToContents()
+    window.closeEvent = close_and_release  # type: ignore[method-assign]
+    return window
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="curator-app", description="The Curator desktop app")
+    parser.add_argument("--library", metavar="DIR", help="library folder (default: the last one opened)")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="save a PNG of the loaded window and exit")
+    parser.add_argument("--view", choices=("main", "editor", "coverage", "import"), default="main",
+                        help="what --screenshot shows")
+    parser.add_argument("--import-file", metavar="FILE", help="with --view import: the file to import")
+    parser.add_argument("--bench-ready", action="store_true", help="print 'ready' once the first query is "
+                        "answered, then exit (for 'bench startup')")
+    return parser
+
+
+def _after(signal, then: Callable[[], None], delay_ms: int = 150) -> None:  # type: ignore[no-untyped-def]
+    """Run ``then`` once, a moment after ``signal`` first fires (so the frame has painted)."""
+    fired = []
+
+    def once(*_args: object) -> None:
+        if not fired:
+            fired.append(True)
+            QTimer.singleShot(delay_ms, then)
+
+    signal.connect(once)
+
+
+def _screenshot(app: QApplication, window: MainWindow, args: argparse.Namespace) -> None:
+    out = Path(args.screenshot)
+    result: dict[str, int] = {"code": 0}
+
+    def save(widget: QWidget) -> None:
+        if not widget.grab().save(str(out), "PNG"):
+            print(f"curator-app: error: cannot write {out}", file=sys.stderr)
+            result["code"] = 1
+        app.exit(result["code"])
+
+    def loaded() -> None:
+        if args.view == "main":
+            window.results.selectRow(min(1, window.results.model().rowCount() - 1))
+            _after(window.recordShown, lambda: save(window))
+        elif args.view == "coverage":
+            _after(window.coverage.loaded, lambda: save(window))
+            window.tabs.setCurrentIndex(1)
+        elif args.view == "editor":
+            case_id = window.results.current_id() or (window.results.ids() or [None])[0]
+            editor = window.open_editor(case_id)
+            editor.resize(1100, 760)
+            editor.tabs.setCurrentIndex(2 if case_id else 0)
+            QTimer.singleShot(400, lambda: save(editor))
+        elif args.view == "import":
+            if not args.import_file:
+                print("curator-app: error: --view import needs --import-file FILE", file=sys.stderr)
+                app.exit(2)
+                return
+            window.import_paths([Path(args.import_file)])
+            window.runner.idle.connect(lambda: QTimer.singleShot(600, lambda: save(window.import_dialog or window)))
+
+    _after(window.resultsShown, loaded)
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="curator-app")
-    parser.add_argument("--library", metavar="DIR")
-    parser.add_argument("--screenshot", metavar="OUT.png")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORG)
+    app.setApplicationName(APP)
+    unattended = bool(args.screenshot or args.bench_ready)
+    scratch = tempfile.TemporaryDirectory(prefix="curator-ui-") if unattended else None
+    settings = Settings(ini_settings(Path(scratch.name) / "settings.ini") if scratch else None)
+    folder = args.library or settings.last_library or str(default_library_dir())
     try:
-        library = Library.open(args.library)
+        window = open_window(folder, settings, ask_about_drafts=not unattended)
     except CuratorError as err:
-        QMessageBox.critical(None, "Curator", f"Cannot open the library.\n\n{err}")
+        if unattended:
+            print(f"curator-app: error: {err}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, "Curator", f"Cannot open the library.\n\n{err}")
         return 2
-    window = MainWindow(library)
+    if unattended:
+        window.resize(1360, 820)
     window.show()
-    if args.screenshot:
-        def shoot() -> None:
-            window.grab().save(args.screenshot, "PNG")
-            app.quit()
-        QTimer.singleShot(300, shoot)
+    if args.bench_ready:
+        def ready(*_args: object) -> None:
+            print("ready", flush=True)
+            app.exit(0)
+
+        window.resultsShown.connect(ready)
+    elif args.screenshot:
+        _screenshot(app, window, args)
     code = app.exec()
-    library.close()
+    for open_one in list(WINDOWS):
+        open_one.close()
+    if scratch is not None:
+        scratch.cleanup()
     return code

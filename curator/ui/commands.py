@@ -1,0 +1,271 @@
+"""What the main window's actions do: each handler asks the core (through the runner) and shows the outcome.
+
+Kept apart from the layout in ``main_window.py``; the mixin expects the attributes that window builds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMimeData, QPoint
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+
+from ..errors import FileRefused
+from ..importers import READERS, read_file
+from ..library import Library, plural
+from ..progress import CancelToken, ProgressFn
+from ..workflow import STATUS_LABELS, allowed
+from .editor import EditorDialog
+from .history_view import HistoryDialog
+from .import_dialog import ImportReportDialog
+from .queries import search_service
+from .workers import long_job
+
+
+def dropped_paths(mime: QMimeData) -> list[Path]:
+    """Local files with a suffix Curator can import."""
+    if not mime.hasUrls():
+        return []
+    paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+    return [p for p in paths if p.suffix.lower() in READERS]
+
+
+def import_job(library: Library, paths: list[Path], progress: ProgressFn, cancel: CancelToken) -> dict[str, Any]:
+    """Read the files, then import; files that cannot be read at all are reported as refused."""
+    items, refused = [], []
+    for path in paths:
+        try:
+            items.extend(read_file(path))
+        except FileRefused as err:
+            refused.append({"source": path.name, "error": str(err), "fields": []})
+    report = library.import_records(items, on_duplicate="skip", progress=progress, cancel=cancel).as_json()
+    report["refused"] = refused + report["refused"]
+    return report
+
+
+class CommandsMixin:
+    def connect_actions(self) -> None:
+        a = self.actions_
+        handlers = {
+            "new_library": self.new_library, "open_library": self.open_library, "import": self.choose_import,
+            "export_json": self.export_json, "quit": self.close, "undo": self.undo, "redo": self.redo,
+            "new_record": self.new_record, "edit_record": self.edit_selected, "delete": self.delete_selected,
+            "history": self.show_history, "focus_search": self.focus_search, "clear_filters": self.clear_filters,
+            "save_search": self.save_search, "view_browse": lambda: self.tabs.setCurrentIndex(0),
+            "view_coverage": lambda: self.tabs.setCurrentIndex(1), "refresh": self.refresh_all,
+            "rebuild_index": self.rebuild_index, "about": self.about,
+        }
+        for name, handler in handlers.items():
+            a[name].triggered.connect(lambda _checked=False, h=handler: h())
+        for status in STATUS_LABELS:
+            a[f"status:{status}"].triggered.connect(lambda _checked=False, s=status: self.set_status(s))
+        a["rebuild_index"].setEnabled(search_service(self.library) is not None)
+        a["save_search"].setEnabled(search_service(self.library) is not None)
+
+    # -- record actions --------------------------------------------------------------------------------
+    def update_record_actions(self) -> None:
+        record = self.current_record
+        for name in ("edit_record", "delete", "history"):
+            self.actions_[name].setEnabled(record is not None)
+        moves = allowed(record["status"]) if record else ()
+        for status in STATUS_LABELS:
+            self.actions_[f"status:{status}"].setEnabled(status in moves)
+        self.status_button.setEnabled(bool(moves))
+
+    def refresh_undo(self) -> None:
+        self.runner.read(lambda: (self.library.undo_label(), self.library.redo_label()), on_done=self._undo_labels)
+
+    def _undo_labels(self, labels: tuple[str | None, str | None]) -> None:
+        for name, label in zip(("undo", "redo"), labels, strict=True):
+            action = self.actions_[name]
+            verb = "&Undo" if name == "undo" else "&Redo"
+            action.setEnabled(label is not None)
+            action.setText(f"{verb} {label[0].lower()}{label[1:]}" if label else verb)
+
+    def undo(self) -> None:
+        self.runner.write(self.library.undo)
+
+    def redo(self) -> None:
+        self.runner.write(self.library.redo)
+
+    def set_status(self, status: str) -> None:
+        if self.current_record is not None:
+            self.runner.write(self.library.set_status, self.current_record["id"], status)
+
+    def delete_selected(self) -> None:
+        if self.current_record is not None:
+            self.runner.write(self.library.delete, self.current_record["id"])
+
+    def show_history(self) -> None:
+        if self.current_record is not None:
+            dialog = HistoryDialog(self.library, self.runner, self.current_record["id"], self.current_record["title"],
+                                   self)
+            dialog.show()
+            self.history_dialog = dialog
+
+    def results_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for name in ("edit_record", "history"):
+            menu.addAction(self.actions_[name])
+        menu.addMenu(self.status_menu)
+        menu.addSeparator()
+        menu.addAction(self.actions_["delete"])
+        menu.popup(self.results.viewport().mapToGlobal(pos))
+
+    # -- editors ---------------------------------------------------------------------------------------
+    def open_editor(self, case_id: str | None = None, draft_fields: dict[str, Any] | None = None,
+                    draft_key: str | None = None) -> EditorDialog:
+        key = draft_key or case_id
+        if key and key in self.editors and self.editors[key].isVisible():
+            self.editors[key].raise_()
+            self.editors[key].activateWindow()
+            return self.editors[key]
+        editor = EditorDialog(self.library, self.runner, self.drafts, case_id, draft_fields, draft_key, self)
+        self.editors[editor.draft_key] = editor
+        editor.saved.connect(self.editor_saved)
+        editor.finished.connect(lambda _r, k=editor.draft_key: self.editors.pop(k, None))
+        editor.show()
+        return editor
+
+    def editor_saved(self, case_id: str) -> None:
+        self.statusBar().showMessage("Saved. Ctrl+Z undoes the save.", 8000)
+
+    def edit_selected(self) -> None:
+        if self.current_record is not None:
+            self.open_editor(self.current_record["id"])
+
+    def new_record(self) -> None:
+        self.open_editor(None)
+
+    def offer_drafts(self) -> None:
+        pending = self.drafts.pending()
+        if not pending:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved edits",
+                          f"Curator found {plural(len(pending), 'unsaved edit', 'unsaved edits')} from last time "
+                          "(the app closed before they were saved). Open them in the editor now?",
+                          QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Ignore, self)
+        box.setAccessibleName("Recover unsaved edits")
+        box.finished.connect(lambda result: self.recover_drafts()
+                             if box.clickedButton() is box.button(QMessageBox.StandardButton.Open) else None)
+        box.open()
+        self.drafts_prompt = box
+
+    def recover_drafts(self) -> list[EditorDialog]:
+        """Open an editor on each left-over draft; saving or discarding there deletes the draft."""
+        editors = []
+        for draft in self.drafts.pending():
+            if draft.case_id and not self.library.store.exists(draft.case_id):
+                continue
+            editors.append(self.open_editor(draft.case_id, draft.fields, draft.key))
+        return editors
+
+    # -- import and export -----------------------------------------------------------------------------
+    def choose_import(self) -> None:
+        kinds = " ".join(f"*{s}" for s in sorted(READERS))
+        names, _ = QFileDialog.getOpenFileNames(self, "Import case studies", str(Path.home()),
+                                                f"Case studies ({kinds})")
+        if names:
+            self.import_paths([Path(n) for n in names])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        self.progress_dialog = long_job(self, self.runner, f"Importing {plural(len(paths), 'file', 'files')}",
+                                        import_job, self.library, paths, on_done=self.show_import_report)
+
+    def show_import_report(self, report: dict[str, Any] | None) -> None:
+        if report is None:
+            self.statusBar().showMessage("Import cancelled before anything was read.", 8000)
+            return
+        self.import_dialog = ImportReportDialog(report, self.library, self.runner, self)
+        self.import_dialog.show()
+
+    def export_json(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export as JSON", str(Path.home() / "case-studies.json"),
+                                              "JSON (*.json)")
+        if name:
+            def job(progress: ProgressFn, cancel: CancelToken) -> int:
+                return self.library.export_json(Path(name))
+
+            self.progress_dialog = long_job(self, self.runner, "Exporting", job, on_done=lambda n: self.statusBar()
+                                            .showMessage(f"Wrote {n} case studies to {name}", 8000))
+
+    def rebuild_index(self) -> None:
+        service = search_service(self.library)
+        if service is not None:
+            self.progress_dialog = long_job(self, self.runner, "Rebuilding the search index", service.rebuild,
+                                            on_done=lambda _r: self.refresh_all())
+
+    # -- search helpers --------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def clear_filters(self) -> None:
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self.search.query = ""
+        self.facets.clear()
+
+    def save_search(self, name: str | None = None) -> None:
+        service = search_service(self.library)
+        query = self.search_box.text().strip()
+        if service is None or not query:
+            self.statusBar().showMessage("Type a search first, then save it.", 6000)
+            return
+        if name is None:
+            name, ok = QInputDialog.getText(self, "Save search", "Name for this search:", text=query)
+            if not ok or not name.strip():
+                return
+        self.runner.write(service.save_search, name.strip(), query, on_done=lambda _r: self.refresh_saved_searches())
+
+    def refresh_all(self) -> None:
+        self.search.request(immediate=True)
+        self.refresh_saved_searches()
+        self.coverage.stale = True
+        if self.tabs.currentWidget() is self.coverage:
+            self.coverage.refresh()
+
+    # -- libraries and about ---------------------------------------------------------------------------
+    def new_library(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose an empty folder for the new library")
+        if folder:
+            self.switch_library(Path(folder))
+
+    def open_library(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a library folder")
+        if folder:
+            self.switch_library(Path(folder))
+
+    def fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for folder in self.settings.recent_libraries():
+            action = self.recent_menu.addAction(folder)
+            action.triggered.connect(lambda _c=False, f=folder: self.switch_library(Path(f)))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def switch_library(self, folder: Path) -> None:
+        from .app import open_window
+
+        if Path(folder).resolve() == Path(self.library.folder).resolve():
+            return
+        try:
+            window = open_window(folder, self.settings)
+        except Exception as err:  # noqa: BLE001 - reported, the current library stays open
+            self.reporter.report(err, f"Opening {folder}")
+            return
+        self.close()
+        window.show()
+
+    def about(self) -> None:
+        from .. import __version__
+
+        box = QMessageBox(QMessageBox.Icon.Information, "About Curator",
+                          f"Curator {__version__}\n\nCurating good-practice case studies on tackling health "
+                          f"inequalities.\nEverything stays on this computer.\n\nLibrary: {self.library.folder}\n"
+                          f"Log file: {self.library.log_path}", QMessageBox.StandardButton.Ok, self)
+        box.open()
+        self.about_box = box

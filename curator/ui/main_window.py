@@ -1,0 +1,341 @@
+"""The main window: facets | results | preview, the search box, the coverage tab, menus and toolbar.
+
+All library work goes through ``Runner`` (reads on a pool, writes one at a time); the library's listeners
+report each committed change through a Qt signal, and the window refreshes what that change touched.
+Action handlers (import, status, undo …) live in ``commands.CommandsMixin``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..history import Changes
+from ..library import Library
+from .actions import make_actions
+from .commands import CommandsMixin, dropped_paths
+from .coverage import CoverageView
+from .drafts import Drafts
+from .errors import ErrorReporter
+from .facets import FacetPanel
+from .preview import PreviewPane
+from .queries import search_service
+from .results import ResultsView
+from .settings import Settings
+from .workers import Runner, SearchController
+
+NHS_BLUE = "#005EB8"
+STYLE = f"""
+QTableView::item:selected, QTreeView::item:selected, QListView::item:selected {{ background: {NHS_BLUE}; color: white; }}
+QTabBar::tab:selected {{ color: {NHS_BLUE}; }}
+QLineEdit#search {{ padding: 4px; border: 2px solid {NHS_BLUE}; border-radius: 3px; }}
+"""
+
+
+class ChangeBridge(QObject):
+    """A library listener that posts each ``Changes`` to the UI thread (listeners run on the writer thread)."""
+
+    changed = Signal(object)
+
+
+class MainWindow(CommandsMixin, QMainWindow):
+    resultsShown = Signal(dict)  # noqa: N815 - after each search answer is on screen
+    recordShown = Signal(str)  # noqa: N815
+
+    def __init__(self, library: Library, settings: Settings | None = None, *, ask_about_drafts: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.settings = settings or Settings()
+        self.reporter = ErrorReporter(self, library.folder)
+        self.runner = Runner(self.reporter.report, self)
+        self.drafts = Drafts(library)
+        self.editors: dict[str, Any] = {}
+        self.loaded = False
+        self.last_result: dict[str, Any] = {}
+        self.current_record: dict[str, Any] | None = None
+        self.import_dialog: Any = None
+        self.drafts_prompt: Any = None
+        self.setWindowTitle(f"Curator — {library.folder}")
+        self.setAcceptDrops(True)
+        self.setStyleSheet(STYLE)
+        self.actions_ = make_actions(self)
+        self._build()
+        self._menus()
+        self.bridge = ChangeBridge(self)
+        self.bridge.changed.connect(self.on_changes)
+        self._listener = self.bridge.changed.emit
+        library.listeners.append(self._listener)
+        self.search = SearchController(library, self.runner, parent=self)
+        self.search.results.connect(self.show_results)
+        self.search.failed.connect(self.search_failed)
+        self.facets.filtersChanged.connect(lambda f: self.search.request(filters=f))
+        self.facets.savedSearchChosen.connect(self.run_saved_search)
+        self.coverage.cellChosen.connect(self.filter_from_coverage)
+        self._restore_state()
+        self.refresh_saved_searches()
+        self.refresh_undo()
+        self.search.request(immediate=True)
+        if ask_about_drafts:
+            self.offer_drafts()
+
+    # -- layout ----------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.facets = FacetPanel()
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("search")
+        self.search_box.setPlaceholderText("Search case studies: words, \"phrases\", area:maternity …  (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName("Search case studies")
+        self.search_box.setToolTip("Type to search as you go; Esc clears; Ctrl+Shift+S saves the search")
+        self.search_box.textChanged.connect(lambda text: self.search.request(query=text))
+        self.search_box.installEventFilter(self)
+        self.suggestion = QLabel()
+        self.suggestion.setAccessibleName("Did you mean")
+        self.suggestion.linkActivated.connect(self.search_box.setText)
+        self.suggestion.hide()
+        self.count_label = QLabel("Loading…")
+        self.count_label.setAccessibleName("Number of matching case studies")
+        self.results = ResultsView()
+        self.results.selectionModel().currentRowChanged.connect(lambda *_: self.load_selected())
+        self.results.doubleClicked.connect(lambda *_: self.edit_selected())
+        self.results.activated.connect(lambda *_: self.edit_selected())
+        self.results.customContextMenuRequested.connect(self.results_menu)
+        self.preview = PreviewPane()
+        middle = QWidget()
+        box = QVBoxLayout(middle)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.search_box)
+        line = QHBoxLayout()
+        line.addWidget(self.count_label, 1)
+        line.addWidget(self.suggestion)
+        box.addLayout(line)
+        box.addWidget(self.results, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.facets)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([270, 740, 350])
+        self.coverage = CoverageView(self.library, self.runner)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.splitter, "Case studies")
+        self.tabs.addTab(self.coverage, "Coverage")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.setCentralWidget(self.tabs)
+        QWidget.setTabOrder(self.search_box, self.results)
+        QWidget.setTabOrder(self.results, self.preview)
+        QWidget.setTabOrder(self.preview, self.facets.saved)
+        QWidget.setTabOrder(self.facets.saved, self.facets.tree)
+        self.statusBar().showMessage(f"Library: {self.library.folder}")
+
+    def _menus(self) -> None:
+        a = self.actions_
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addActions([a["new_library"], a["open_library"]])
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self.fill_recent)
+        file.addSeparator()
+        file.addActions([a["import"], a["export_json"]])
+        file.addSeparator()
+        file.addAction(a["quit"])
+        edit = bar.addMenu("&Edit")
+        edit.addActions([a["undo"], a["redo"]])
+        edit.addSeparator()
+        edit.addActions([a["new_record"], a["edit_record"], a["history"], a["delete"]])
+        self.status_menu = bar.addMenu("&Status")
+        self.status_menu.addActions([v for k, v in a.items() if k.startswith("status:")])
+        search = bar.addMenu("Sea&rch")
+        search.addActions([a["focus_search"], a["save_search"], a["clear_filters"]])
+        view = bar.addMenu("&View")
+        view.addActions([a["view_browse"], a["view_coverage"], a["refresh"]])
+        tools = bar.addMenu("&Tools")
+        tools.addAction(a["rebuild_index"])
+        bar.addMenu("&Help").addAction(a["about"])
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.addActions([a["new_record"], a["edit_record"]])
+        self.status_button = QToolButton()
+        self.status_button.setText("Status ▾")
+        self.status_button.setToolTip("Move the selected case study along the workflow (only allowed steps)")
+        self.status_button.setAccessibleName("Change status")
+        self.status_button.setMenu(self.status_menu)
+        self.status_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        toolbar.addWidget(self.status_button)
+        toolbar.addActions([a["delete"], a["history"]])
+        toolbar.addSeparator()
+        toolbar.addActions([a["undo"], a["redo"]])
+        toolbar.addSeparator()
+        toolbar.addActions([a["import"], a["view_coverage"]])
+        for action in a.values():
+            self.addAction(action)  # shortcuts work wherever the focus is
+        self.connect_actions()
+        self.update_record_actions()
+
+    # -- search ----------------------------------------------------------------------------------------
+    def show_results(self, result: dict[str, Any]) -> None:
+        keep = self.results.current_id()
+        self.last_result = result
+        self.results.results.set_result(result)
+        self.facets.set_counts(result.get("facets") or {})
+        total, shown = result.get("total", 0), len(result.get("hits", []))
+        text = f"{total} case stud{'y' if total == 1 else 'ies'}"
+        if shown < total:
+            text += f" (showing the first {shown})"
+        if self.facets.filters():
+            text += f" · filtered by {self.facets.describe()}"
+        if result.get("notice"):
+            text += f" · {result['notice']}"
+        self.count_label.setText(text)
+        suggestion = result.get("suggestion")
+        self.suggestion.setVisible(bool(suggestion))
+        if suggestion:
+            from html import escape
+
+            self.suggestion.setText(f"Did you mean <a href='{escape(suggestion)}'>{escape(suggestion)}</a>?")
+        if not self.results.select_id(keep):
+            if self.results.results.rows and not self.search_box.hasFocus():
+                self.results.selectRow(0)
+            elif not self.results.results.rows:
+                self.preview.show_empty("No case study matches. Clear the filters (Ctrl+Shift+L) or try other "
+                                        "words.")
+                self.current_record = None
+                self.update_record_actions()
+        self.loaded = True
+        self.resultsShown.emit(result)
+
+    def search_failed(self, err: BaseException) -> None:
+        from ..errors import CuratorError
+
+        if isinstance(err, CuratorError):
+            self.count_label.setText(str(err))
+        else:
+            self.reporter.report(err, "Searching")
+
+    def clear_search(self) -> None:
+        self.search_box.clear()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Esc in the search box clears it (and Down moves into the results, for keyboard users)."""
+        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key == Qt.Key.Key_Escape and self.search_box.text():
+                self.clear_search()
+                return True
+            if key == Qt.Key.Key_Down:
+                self.results.setFocus()
+                if not self.results.currentIndex().isValid() and self.results.results.rows:
+                    self.results.selectRow(0)
+                return True
+        return super().eventFilter(watched, event)
+
+    def refresh_saved_searches(self) -> None:
+        service = search_service(self.library)
+        self.facets.set_saved_searches(service.saved_searches() if service is not None else None)
+
+    def run_saved_search(self, query: str) -> None:
+        self.search_box.setText(query)
+        self.search.request(immediate=True)
+
+    def filter_from_coverage(self, filters: dict[str, list[str]]) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self.search.query = ""
+        self.facets.set_filters(filters)
+
+    # -- selection and preview -------------------------------------------------------------------------
+    def load_selected(self) -> None:
+        case_id = self.results.current_id()
+        if case_id is None:
+            return
+        self.runner.read(self.library.get, case_id, on_done=self._record_loaded,
+                         on_error=lambda err: self.preview.show_empty(str(err)))
+
+    def _record_loaded(self, record: dict[str, Any]) -> None:
+        if record["id"] != self.results.current_id():
+            return  # the selection moved on while it loaded
+        self.current_record = record
+        self.preview.show_record(record)
+        self.update_record_actions()
+        self.recordShown.emit(record["id"])
+
+    def on_changes(self, changes: Changes) -> None:
+        self.search.request()
+        self.refresh_undo()
+        self.coverage.stale = True
+        if self.tabs.currentWidget() is self.coverage:
+            self.coverage.refresh()
+        shown = self.current_record["id"] if self.current_record else None
+        if shown and (changes.everything or shown in changes.ids or shown in changes.removed):
+            if shown in changes.removed:
+                self.current_record = None
+                self.preview.show_empty("That case study was moved to the trash (Ctrl+Z brings it back).")
+                self.update_record_actions()
+            else:
+                self.runner.read(self.library.get, shown, on_done=self._record_loaded)
+        self.statusBar().showMessage(changes.label, 8000)
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.coverage and self.coverage.stale:
+            self.coverage.refresh()
+
+    # -- drag and drop ---------------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        paths = dropped_paths(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # -- state -----------------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self.settings.state("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 820)
+        for key, widget in (("window/state", self), ("window/splitter", self.splitter)):
+            state = self.settings.state(key)
+            if state is not None:
+                widget.restoreState(state)
+
+    def save_state(self) -> None:
+        self.settings.set_state("window/geometry", self.saveGeometry())
+        self.settings.set_state("window/state", self.saveState())
+        self.settings.set_state("window/splitter", self.splitter.saveState())
+        self.settings.remember_library(self.library.folder)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        for editor in list(self.editors.values()):
+            if editor.isVisible() and not editor.close():
+                event.ignore()
+                return
+        self.save_state()
+        self.runner.shutdown()
+        if self._listener in self.library.listeners:
+            self.library.listeners.remove(self._listener)
+        event.accept()
+
+    def context_status_menu(self) -> QMenu:
+        return self.status_menu

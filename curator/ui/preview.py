@@ -1,0 +1,127 @@
+"""The selected case study, rendered from Markdown and sanitised, in the right-hand pane.
+
+Text is stored exactly as typed; it is made safe only here, where it is shown: Markdown becomes HTML with
+Python-Markdown, then nh3 keeps a small allow-list (no script, no event handlers, no ``javascript:`` links,
+no remote images). Plain fields are HTML-escaped, so "A&E" and "<5%" read as typed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import markdown
+import nh3
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from ..vocab import vocabularies
+from ..workflow import STATUS_LABELS
+
+ALLOWED_TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "code", "pre",
+                "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "img", "sup",
+                "sub", "del", "span"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+NHS_BLUE = "#005EB8"
+
+
+def _keep_local_images(tag: str, attribute: str, value: str) -> str | None:
+    """Drop an image's source if it would be fetched from elsewhere (a tracking pixel, a remote picture)."""
+    if tag == "img" and attribute == "src":
+        lowered = value.strip().lower()
+        if lowered.startswith(("http:", "https:", "//", "ftp:", "file:")) or ":" in lowered.split("/")[0]:
+            return None
+    return value
+
+
+def render_markdown(text: str, demote: int = 0) -> str:
+    """Markdown → sanitised HTML, safe to show in any HTML view; ``demote`` pushes headings down a level or
+    more so a write-up's '## Background' sits under the preview's own headings."""
+    raw = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    if demote:
+        raw = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + demote)}", raw)
+    return nh3.clean(raw, tags=ALLOWED_TAGS, clean_content_tags={"script", "style"}, attributes=ALLOWED_ATTRIBUTES,
+                     attribute_filter=_keep_local_images, url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
+
+
+def _esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _labels(ids: list[str], vocabulary: Any) -> list[str]:
+    return [vocabulary.by_id[i].short_label if i in vocabulary.by_id else i for i in ids]
+
+
+def _list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in items) + "</ul>"
+
+
+def record_html(record: dict[str, Any]) -> str:
+    """The whole record as one HTML page for the preview pane."""
+    vocab = vocabularies()
+    ics = vocab.ics.by_id.get(record.get("ics") or "")
+    meta = [f"<b>{_esc(STATUS_LABELS.get(record.get('status', ''), record.get('status')))}</b>"]
+    if ics:
+        meta.append(f"{_esc(ics.label)} ICS · {_esc(ics.extra.get('region'))}")
+    if record.get("organisation"):
+        meta.append(_esc(record["organisation"]))
+    if record.get("year"):
+        meta.append(_esc(record["year"]))
+    parts = [f"<h2 style='color:{NHS_BLUE}'>{_esc(record.get('title'))}</h2>",
+             f"<p style='color:#4c6272'>{' · '.join(meta)}</p>"]
+    tags = [("Clinical areas", _labels(record.get("clinical_areas") or [], vocab.areas)),
+            ("Population groups", _labels(record.get("population_groups") or [], vocab.groups)
+             + list(record.get("local_groups") or [])),
+            ("Action areas", _labels(record.get("action_areas") or [], vocab.actions))]
+    rows = "".join(f"<tr><td style='padding-right:8px;color:#4c6272'>{name}</td><td>{_esc('; '.join(values))}</td></tr>"
+                   for name, values in tags if values)
+    if rows:
+        parts.append(f"<table>{rows}</table>")
+    if record.get("summary"):
+        parts += ["<h3>Summary</h3>", render_markdown(record["summary"], demote=3)]
+    if record.get("body"):
+        parts += ["<h3>Full write-up</h3>", render_markdown(record["body"], demote=3)]
+    if record.get("outcomes"):
+        cells = "".join(f"<tr><td>{_esc(o.get('measure'))}</td><td><b>{_esc(o.get('value'))}</b></td></tr>"
+                        for o in record["outcomes"])
+        parts += ["<h3>Outcomes</h3>", f"<table cellpadding='3' border='1' style='border-collapse:collapse'>"
+                  f"<tr><th align='left'>Measure</th><th align='left'>Value</th></tr>{cells}</table>"]
+    if record.get("key_actions"):
+        parts += ["<h3>Key actions</h3>", _list([f"{a.get('action')}" + (f" ({a['audience']})" if a.get("audience")
+                                                                        else "") for a in record["key_actions"]])]
+    for field, title in (("lessons", "Lessons learned"), ("partners", "Partners"),
+                         ("context_figures", "Context figures")):
+        if record.get(field):
+            parts += [f"<h3>{title}</h3>", _list(record[field])]
+    contact = record.get("contact") or {}
+    if any(contact.get(k) for k in ("name", "email", "phone")):
+        consent = "may be published" if record.get("contact_consent") else "not for publication"
+        who = ", ".join(_esc(contact.get(k)) for k in ("name", "role", "email", "phone") if contact.get(k))
+        parts += ["<h3>Contact</h3>", f"<p>{who} <i>({consent})</i></p>"]
+    parts.append(f"<p style='color:#768692'>{_esc(record.get('id'))} · updated {_esc(record.get('updated'))}</p>")
+    return "\n".join(parts)
+
+
+class PreviewPane(QTextBrowser):
+    """Read-only rendering of one record; links open nowhere (nothing leaves the laptop)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setAccessibleName("Case study preview")
+        self.record: dict[str, Any] | None = None
+        self.show_empty()
+
+    def show_record(self, record: dict[str, Any]) -> None:
+        self.record = record
+        self.setHtml(record_html(record))
+
+    def show_empty(self, message: str = "Select a case study to read it here.") -> None:
+        self.record = None
+        self.setHtml(f"<p style='color:#768692'>{_esc(message)}</p>")
+
+    def loadResource(self, kind: int, url: Any) -> Any:  # noqa: N802 - Qt override
+        """Never fetch anything from a URL the text names."""
+        return None

@@ -1,0 +1,121 @@
+"""Read-only questions the window asks the library, answered off the UI thread. No Qt here.
+
+``run_search`` goes through the search service when the library has one (``extensions["search"]``), else a
+plain SQL fallback with the same result shape (title/organisation words, the same filters and facets), so the
+window works on a library whose index is unavailable. ``row_details`` fills the result columns the search
+hits do not carry, and ``coverage_counts`` feeds the heat-map.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ..library import Library
+from ..vocab import vocabularies
+
+#: Filter key -> (SQL over case_studies c) used by the fallback; tag kinds go through case_tags.
+_COLUMN_FILTERS = {"ics": "c.ics", "region": "c.region", "status": "c.status", "year": "c.year"}
+_TAG_FILTERS = {"area": "clinical_areas", "group": "population_groups", "action": "action_areas"}
+_FACET_TAGS = ("clinical_areas", "population_groups")
+
+
+def search_service(library: Library) -> Any | None:
+    return library.extensions.get("search")
+
+
+def run_search(library: Library, query: str, filters: dict[str, list[str]] | None = None,
+               limit: int = 200) -> dict[str, Any]:
+    """The search contract's result dict, from the service or the SQL fallback."""
+    service = search_service(library)
+    clean = {k: list(v) for k, v in (filters or {}).items() if v}
+    if service is not None:
+        return service.search(query, filters=clean or None, limit=limit)
+    return fallback_search(library, query, clean, limit)
+
+
+def _where(query: str, filters: dict[str, list[str]]) -> tuple[str, list[Any]]:
+    clauses = ["c.deleted IS NULL"]
+    params: list[Any] = []
+    for word in query.split():
+        clauses.append("(c.title LIKE ? OR c.organisation LIKE ?)")
+        params += [f"%{word}%", f"%{word}%"]
+    for key, values in filters.items():
+        marks = ",".join("?" * len(values))
+        if key in _COLUMN_FILTERS:
+            clauses.append(f"{_COLUMN_FILTERS[key]} IN ({marks})")
+            params += [int(v) if key == "year" and str(v).isdigit() else v for v in values]
+        elif key in _TAG_FILTERS:
+            clauses.append(f"c.id IN (SELECT case_id FROM case_tags WHERE kind=? AND value IN ({marks}))")
+            params += [_TAG_FILTERS[key], *values]
+    return " AND ".join(clauses), params
+
+
+def mark_words(text: str, words: Iterable[str]) -> str:
+    """HTML-escape ``text`` and wrap each occurrence of the words in <b>…</b> (the snippet contract)."""
+    words = [w for w in words if w]
+    if not words:
+        return html.escape(text)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out += [html.escape(text[last:match.start()]), f"<b>{html.escape(match.group())}</b>"]
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def fallback_search(library: Library, query: str, filters: dict[str, list[str]], limit: int) -> dict[str, Any]:
+    where, params = _where(query, filters)
+    store = library.store
+    total = store.scalar(f"SELECT COUNT(*) FROM case_studies c WHERE {where}", params)
+    rows = store.query(f"SELECT c.id, c.title FROM case_studies c WHERE {where} ORDER BY c.updated DESC, c.id "
+                       f"LIMIT {int(limit)}", params)
+    words = query.split()
+    hits = [{"id": r["id"], "title": r["title"], "score": 1.0, "snippet": mark_words(r["title"], words)}
+            for r in rows]
+    facets: dict[str, dict[str, int]] = {}
+    for key, column in (("region", "c.region"), ("ics", "c.ics"), ("status", "c.status"), ("year", "c.year")):
+        facets[key] = {str(r["k"]): r["n"] for r in store.query(
+            f"SELECT {column} AS k, COUNT(*) AS n FROM case_studies c WHERE {where} AND {column} IS NOT NULL "
+            f"GROUP BY {column}", params)}
+    for kind in _FACET_TAGS:
+        facets[kind] = {r["k"]: r["n"] for r in store.query(
+            f"SELECT t.value AS k, COUNT(*) AS n FROM case_tags t JOIN case_studies c ON c.id = t.case_id "
+            f"WHERE t.kind = ? AND {where} GROUP BY t.value", [kind, *params])}
+    facets["programme"] = {}
+    return {"query": query, "total": total, "hits": hits, "facets": facets, "suggestion": None,
+            "notice": "search index unavailable: matching titles and organisations only"}
+
+
+def row_details(library: Library, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Columns for the result list (ICS name, region, area labels, status, updated), one query per kind."""
+    if not ids:
+        return {}
+    vocab = vocabularies()
+    marks = ",".join("?" * len(ids))
+    out: dict[str, dict[str, Any]] = {}
+    for row in library.store.query(f"SELECT id, title, ics, region, status, updated FROM case_studies "
+                                   f"WHERE id IN ({marks})", ids):
+        term = vocab.ics.by_id.get(row["ics"] or "")
+        out[row["id"]] = dict(row, ics_label=term.label if term else (row["ics"] or ""), areas=[])
+    for row in library.store.query(f"SELECT case_id, value FROM case_tags WHERE kind='clinical_areas' AND "
+                                   f"case_id IN ({marks})", ids):
+        term = vocab.areas.by_id.get(row["value"])
+        if row["case_id"] in out:
+            out[row["case_id"]]["areas"].append(term.short_label if term else row["value"])
+    return out
+
+
+def coverage_counts(library: Library, statuses: list[str] | None = None) -> dict[tuple[str, str], int]:
+    """Case studies per (ICS code, clinical area id), trash excluded; optionally only some statuses."""
+    where, params = "c.deleted IS NULL AND c.ics IS NOT NULL", []
+    if statuses:
+        where += f" AND c.status IN ({','.join('?' * len(statuses))})"
+        params = list(statuses)
+    rows = library.store.query(
+        "SELECT c.ics AS ics, t.value AS area, COUNT(*) AS n FROM case_studies c JOIN case_tags t "
+        f"ON t.case_id = c.id AND t.kind = 'clinical_areas' WHERE {where} GROUP BY c.ics, t.value", params)
+    return {(r["ics"], r["area"]): r["n"] for r in rows}

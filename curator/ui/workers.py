@@ -1,0 +1,203 @@
+"""Work off the UI thread: reads on a small pool, writes on a one-thread pool (one writer at a time).
+
+Results come back as Qt signals, which Qt queues to the UI thread, so widgets are only touched there. Searches
+go through ``SearchController``: typing is debounced and every request carries a serial number, so a slow
+answer to an old query never overwrites the answer to the newest one. Long work shows a progress dialog whose
+Cancel sets the core's ``CancelToken``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ..library import Library
+from ..progress import Cancelled, CancelToken
+from .queries import row_details, run_search
+
+ErrorHandler = Callable[[BaseException], None]
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int, str)
+
+
+class Task(QRunnable):
+    """One call of ``fn`` on a pool thread; ``signals.done``/``failed`` deliver the outcome to the UI thread."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python owns it (Runner._live) until its signal has been handled
+        self.signals = _Signals()
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+
+    def run(self) -> None:
+        try:
+            result = self.fn(*self.args, **self.kwargs)
+        except BaseException as err:  # noqa: BLE001 - handed to the UI thread, which reports it
+            self.signals.failed.emit(err)
+        else:
+            self.signals.done.emit(result)
+
+
+class Runner(QObject):
+    """The window's two pools. ``busy`` counts writes in flight (the status bar and tests watch it)."""
+
+    idle = Signal()
+
+    def __init__(self, on_error: ErrorHandler, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.reads = QThreadPool(self)
+        self.reads.setMaxThreadCount(2)
+        self.writes = QThreadPool(self)
+        self.writes.setMaxThreadCount(1)
+        self.on_error = on_error
+        self._live: set[Task] = set()
+        self.pending_writes = 0
+
+    def _start(self, pool: QThreadPool, task: Task, on_done: Callable[[Any], None] | None,
+               on_error: ErrorHandler | None, write: bool) -> Task:
+        self._live.add(task)
+
+        def finish() -> None:
+            self._live.discard(task)
+            if write:
+                self.pending_writes -= 1
+                if not self.pending_writes:
+                    self.idle.emit()
+
+        def done(result: Any) -> None:
+            try:
+                if on_done is not None:
+                    on_done(result)
+            finally:
+                finish()
+
+        def failed(err: BaseException) -> None:
+            try:
+                (on_error or self.on_error)(err)
+            finally:
+                finish()
+
+        task.signals.done.connect(done, Qt.ConnectionType.QueuedConnection)
+        task.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
+        if write:
+            self.pending_writes += 1
+        pool.start(task)
+        return task
+
+    def read(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
+             on_error: ErrorHandler | None = None) -> Task:
+        return self._start(self.reads, Task(fn, *args), on_done, on_error, write=False)
+
+    def write(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
+              on_error: ErrorHandler | None = None, **kwargs: Any) -> Task:
+        return self._start(self.writes, Task(fn, *args, **kwargs), on_done, on_error, write=True)
+
+    def shutdown(self) -> None:
+        """Let running work finish (a write is never cut half-way) before the library closes."""
+        self.reads.waitForDone()
+        self.writes.waitForDone()
+
+
+def long_job(parent: QWidget, runner: Runner, title: str, fn: Callable[..., Any], *args: Any,
+             on_done: Callable[[Any], None] | None = None, **kwargs: Any) -> QProgressDialog:
+    """Run ``fn(*args, progress=, cancel=)`` as a write with a progress dialog; Cancel sets the token."""
+    token = CancelToken()
+    dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(400)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setAccessibleName(title)
+    dialog.canceled.connect(token.cancel)
+    signals = _Signals()
+
+    def report(done: int, total: int, message: str) -> None:
+        signals.progress.emit(done, total, message)
+
+    def show_progress(done: int, total: int, message: str) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1)))
+        dialog.setLabelText(message)
+
+    signals.progress.connect(show_progress, Qt.ConnectionType.QueuedConnection)
+
+    def finished(result: Any) -> None:
+        dialog.close()
+        if on_done is not None:
+            on_done(result)
+
+    def failed(err: BaseException) -> None:
+        dialog.close()
+        if isinstance(err, Cancelled):
+            if on_done is not None:
+                on_done(None)
+            return
+        runner.on_error(err)
+
+    runner.write(fn, *args, progress=report, cancel=token, on_done=finished, on_error=failed, **kwargs)
+    dialog.token = token  # type: ignore[attr-defined]
+    return dialog
+
+
+class SearchController(QObject):
+    """Debounced searches on the read pool; only the newest request's answer is delivered."""
+
+    results = Signal(object)  # the search dict plus "details" (row_details) and "filters"
+    failed = Signal(object)
+
+    def __init__(self, library: Library, runner: Runner, delay_ms: int = 180, parent: QObject | None = None):
+        super().__init__(parent)
+        self.library = library
+        self.runner = runner
+        self.serial = 0
+        self.discarded = 0  # stale answers thrown away (for tests and the curious)
+        self.query = ""
+        self.filters: dict[str, list[str]] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self.run_now)
+
+    def request(self, query: str | None = None, filters: dict[str, list[str]] | None = None,
+                immediate: bool = False) -> None:
+        if query is not None:
+            self.query = query
+        if filters is not None:
+            self.filters = {k: list(v) for k, v in filters.items() if v}
+        if immediate:
+            self._timer.stop()
+            self.run_now()
+        else:
+            self._timer.start()
+
+    def run_now(self) -> None:
+        self.serial += 1
+        serial, query, filters = self.serial, self.query, dict(self.filters)
+        self.runner.read(_search_job, self.library, query, filters,
+                         on_done=lambda result: self._deliver(serial, result),
+                         on_error=lambda err: self._fail(serial, err))
+
+    def _deliver(self, serial: int, result: dict[str, Any]) -> None:
+        if serial != self.serial:
+            self.discarded += 1
+            return
+        self.results.emit(result)
+
+    def _fail(self, serial: int, err: BaseException) -> None:
+        if serial == self.serial:
+            self.failed.emit(err)
+
+
+def _search_job(library: Library, query: str, filters: dict[str, list[str]]) -> dict[str, Any]:
+    result = run_search(library, query, filters)
+    result["details"] = row_details(library, [h["id"] for h in result["hits"]])
+    result["filters"] = filters
+    return result
