@@ -10,6 +10,7 @@ in from python-docx's default template, list numbering included, so headings and
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import docx
@@ -192,6 +193,9 @@ def _copy_numbering(document: Any, num_id: int) -> int:
 # -- fast writing ------------------------------------------------------------------------------------------
 W_P, W_R, W_T, W_PPR, W_RPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr"), qn("w:rPr")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_RTL_CHARS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+_RTL = re.compile(f"[{_RTL_CHARS}]")
+_RTL_SPAN = re.compile(f"([{_RTL_CHARS}](?:[\\s\\d.,،؛؟!-]*[{_RTL_CHARS}])*)")
 
 
 def style_id(document: Any, name: str) -> str:
@@ -235,21 +239,34 @@ def _append_block(document: Any, container: Any, element: Any) -> None:
         body.append(element)
 
 
+def is_rtl(text: str) -> bool:
+    """True if the text holds right-to-left script (Urdu, Arabic, Hebrew …): its run then carries w:rtl."""
+    return bool(_RTL.search(text))
+
+
 def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
-            color: RGBColor | None = None) -> Any:
-    """A run with plain text; tabs and line breaks go through python-docx, which writes w:tab and w:br."""
+            color: RGBColor | None = None) -> None:
+    """A run with plain text; tabs and line breaks go through python-docx, which writes w:tab and w:br.
+    Right-to-left stretches get runs of their own marked w:rtl, so Welsh or English around them stays LTR."""
+    rtl = is_rtl(text)
+    if rtl and not _RTL_SPAN.fullmatch(text.strip()):
+        for piece in _RTL_SPAN.split(text):
+            if piece:
+                add_run(paragraph, piece, bold=bold, italic=italic, size=size, color=color)
+        return
     if any(c in text for c in "\t\n\r"):
         run = paragraph.add_run(text)
         run.bold = bold or None
         run.italic = italic or None
+        run.font.rtl = rtl or None
         if size:
             run.font.size = Pt(size)
         if color is not None:
             run.font.color.rgb = color
-        return run
+        return
     r = OxmlElement("w:r")
-    if bold or italic or size or color is not None:
-        rpr = OxmlElement("w:rPr")
+    if bold or italic or size or color is not None or rtl:
+        rpr = OxmlElement("w:rPr")  # children in schema order: b, i, color, sz, rtl
         if bold:
             rpr.append(OxmlElement("w:b"))
         if italic:
@@ -262,6 +279,8 @@ def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = Fal
             sz = OxmlElement("w:sz")
             sz.set(qn("w:val"), str(int(size * 2)))
             rpr.append(sz)
+        if rtl:
+            rpr.append(OxmlElement("w:rtl"))
         r.append(rpr)
     t = OxmlElement("w:t")
     t.text = text
@@ -269,4 +288,3 @@ def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = Fal
         t.set(_XML_SPACE, "preserve")
     r.append(t)
     paragraph._p.append(r)
-    return r

@@ -45,7 +45,8 @@ SECTIONS: list[tuple[str, list[Q]]] = [
         ("summary", "lines", "Two or three sentences for the guide. Do not include anything that could identify "
                              "a patient."),
         ("body", "lines", "The full story: background, what you did, who was involved, challenges. Use as many "
-                          "paragraphs as you need."),
+                          "paragraphs as you need. Optional formatting: ## Heading, **bold**, *italic*, and lines "
+                          "starting with - for bullets."),
         ("context_figures", "list", "Baseline facts about your population or area, one per line."),
         ("lessons", "list", "What others should know, one lesson per line."),
         ("partners", "list", "Partner organisations, one per line."),

@@ -272,3 +272,14 @@ def test_markdown_headings_lists_and_numbering(library, tmp_path):
     assert [p.text for p in numbered] == ["first", "second", "again"] and ids[0] == ids[1] != ids[2]
     assert any(p.style.name == "List Bullet 2" and p.text == "nested" for p in d.paragraphs)
     assert any(p.style.name == "Quote" and p.text == "quoted" for p in d.paragraphs)
+
+
+def test_urdu_and_welsh_text_is_printed_with_right_to_left_runs_where_needed(library, tmp_path):
+    _accepted(library, summary="Taflen iechyd y galon yn Gymraeg. بلڈ پریشر کی جانچ")
+    export_guide(library, tmp_path / "g.docx")
+    d = docx.Document(tmp_path / "g.docx")
+    runs = [r for p in d.paragraphs for r in p.runs]
+    urdu = [r for r in runs if "بلڈ" in r.text]
+    welsh = [r for r in runs if "Gymraeg" in r.text]
+    assert urdu and all(r.font.rtl for r in urdu)
+    assert welsh and not any(r.font.rtl for r in welsh)  # the Welsh stretch has a run of its own
