@@ -319,3 +319,12 @@ def test_free_form_without_heading_styles(tmp_path):
     assert "[the council website](https://example.org/hubs)" in raw["body"]
     assert "## Results\n\n- Everyone enjoyed it" in raw["body"]
     assert any("local" in w for w in item.warnings)
+
+
+def test_malformed_xml_part_is_refused_as_damaged(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("text")
+    d.save(tmp_path / "ok.docx")
+    replace_part(tmp_path / "ok.docx", tmp_path / "bad.docx", "word/styles.xml", b"<w:styles><unclosed></w:styles>")
+    with pytest.raises(FileRefused, match="not well-formed XML"):
+        read_file(tmp_path / "bad.docx")

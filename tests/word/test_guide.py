@@ -283,3 +283,11 @@ def test_urdu_and_welsh_text_is_printed_with_right_to_left_runs_where_needed(lib
     welsh = [r for r in runs if "Gymraeg" in r.text]
     assert urdu and all(r.font.rtl for r in urdu)
     assert welsh and not any(r.font.rtl for r in welsh)  # the Welsh stretch has a run of its own
+
+
+def test_pdf_without_libreoffice_says_what_to_do_and_keeps_the_docx(demo_library, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    monkeypatch.setenv("PROGRAMFILES", str(tmp_path / "no-programs"))
+    code, err = run_cli(demo_library, "export", "guide", str(tmp_path / "g.docx"), "--pdf", capsys=capsys)
+    assert code == 2 and "needs LibreOffice" in err["error"] and "Save As > PDF" in err["error"]
+    assert (tmp_path / "g.docx").exists() and not (tmp_path / "g.pdf").exists()
