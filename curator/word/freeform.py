@@ -119,12 +119,15 @@ class _Reader:
             if self.style_name(p).casefold() == "title":
                 return self.set_title(p, "Title style")
         for p in paragraphs:
-            if self.heading_level(p, paragraph_text(p)) in range(1, 10):
-                return self.set_title(p, "first heading")
+            text = paragraph_text(p)
+            if self.heading_level(p, text) in range(1, 10):
+                if not fm.is_section_name(text):
+                    return self.set_title(p, "first heading")
+                break  # the first heading names a section ("Background"): there is no title heading
         if paragraphs:
             first = paragraphs[0]
             text = paragraph_text(first).strip()
-            if len(text) <= 200 and (self.all_bold(first) or self.large(first)):
+            if len(text) <= 200 and (self.all_bold(first) or self.large(first)) and not fm.is_section_name(text):
                 return self.set_title(first, "large or bold first line")
         return None
 

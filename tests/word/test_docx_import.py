@@ -328,3 +328,15 @@ def test_malformed_xml_part_is_refused_as_damaged(tmp_path):
     replace_part(tmp_path / "ok.docx", tmp_path / "bad.docx", "word/styles.xml", b"<w:styles><unclosed></w:styles>")
     with pytest.raises(FileRefused, match="not well-formed XML"):
         read_file(tmp_path / "bad.docx")
+
+
+def test_a_section_heading_is_never_taken_for_the_title(tmp_path):
+    d = docx.Document()
+    d.add_heading("Background", level=1)
+    d.add_paragraph("Why we started.")
+    d.add_heading("What we did", level=1)
+    d.add_paragraph("We did it.")
+    d.save(tmp_path / "Hull hubs.docx")
+    item = read_file(tmp_path / "Hull hubs.docx")[0]
+    assert item.raw["title"] == "Hull hubs" and "no title found" in item.warnings[0]
+    assert item.raw["body"].startswith("## Background\n\nWhy we started.")
