@@ -97,7 +97,7 @@ def add_hyperlink(paragraph: Any, text: str, url: str) -> Any:
     rpr.append(underline)
     run.append(rpr)
     t = OxmlElement("w:t")
-    t.text = text
+    t.text = xml_safe(text)
     t.set(qn("xml:space"), "preserve")
     run.append(t)
     link.append(run)
@@ -193,6 +193,7 @@ def _copy_numbering(document: Any, num_id: int) -> int:
 # -- fast writing ------------------------------------------------------------------------------------------
 W_P, W_R, W_T, W_PPR, W_RPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr"), qn("w:rPr")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _RTL_CHARS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
 _RTL = re.compile(f"[{_RTL_CHARS}]")
 _RTL_SPAN = re.compile(f"([{_RTL_CHARS}](?:[\\s\\d.,،؛؟!-]*[{_RTL_CHARS}])*)")
@@ -239,6 +240,14 @@ def _append_block(document: Any, container: Any, element: Any) -> None:
         body.append(element)
 
 
+def xml_safe(text: str) -> str:
+    """Text XML can hold: Word's vertical tab and form feed (pasted line and page breaks) become line breaks, other
+    control characters (which XML 1.0 cannot carry at all) are dropped rather than failing the whole export."""
+    if not _ILLEGAL.search(text):
+        return text
+    return _ILLEGAL.sub(lambda m: "\n" if m.group(0) in "\x0b\x0c" else "", text)
+
+
 def is_rtl(text: str) -> bool:
     """True if the text holds right-to-left script (Urdu, Arabic, Hebrew …): its run then carries w:rtl."""
     return bool(_RTL.search(text))
@@ -248,6 +257,7 @@ def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = Fal
             color: RGBColor | None = None) -> None:
     """A run with plain text; tabs and line breaks go through python-docx, which writes w:tab and w:br.
     Right-to-left stretches get runs of their own marked w:rtl, so Welsh or English around them stays LTR."""
+    text = xml_safe(text)
     rtl = is_rtl(text)
     if rtl and not _RTL_SPAN.fullmatch(text.strip()):
         for piece in _RTL_SPAN.split(text):

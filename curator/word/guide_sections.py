@@ -174,10 +174,10 @@ class GuideWriter:
             paragraph = self.para(who)
             if contact.get("email"):
                 if who:
-                    paragraph.add_run(", ")
+                    blocks.add_run(paragraph, ", ")
                 blocks.add_hyperlink(paragraph, contact["email"], f"mailto:{contact['email']}")
             if contact.get("phone"):
-                paragraph.add_run(f", {contact['phone']}" if who or contact.get("email") else contact["phone"])
+                blocks.add_run(paragraph, f", {contact['phone']}" if who or contact.get("email") else contact["phone"])
 
     def sources(self, record: dict[str, Any]) -> None:
         links = [u for u in [record.get("source_url") or "", *(record.get("additional_sources") or [])] if u.strip()]
@@ -188,7 +188,7 @@ class GuideWriter:
             if host and urlparse(url).scheme in ("http", "https"):
                 blocks.add_hyperlink(paragraph, f"{record['title'] if n == 0 else 'more about this work'} ({host})", url)
             else:
-                paragraph.add_run(url)
+                blocks.add_run(paragraph, url)
 
     # -- appendices ---------------------------------------------------------------------------------------
     def index_appendix(self, placed: list[tuple[str, dict[str, Any]]]) -> None:

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from ..errors import CuratorError
-from .blocks import add_field
+from .blocks import add_field, xml_safe
 
 NHS_BLUE = RGBColor(0x00, 0x5E, 0xB8)
 NHS_TEXT = RGBColor(0x21, 0x2B, 0x32)
@@ -111,7 +111,7 @@ def set_properties(document: Any, *, title: str, subject: str = "", keywords: st
     """Title and language set; author, editor, comments and dates of the template's author cleared."""
     props = document.core_properties
     stamp = (when or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0)
-    props.title = title
+    props.title = xml_safe(title)
     props.subject = subject
     props.keywords = keywords
     props.author = ""
@@ -140,7 +140,7 @@ def page_number_footer(section: Any, label: str = "") -> None:
     paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
     paragraph.text = ""
     if label:
-        paragraph.add_run(f"{label}  ·  ")
+        paragraph.add_run(xml_safe(f"{label}  ·  "))
     paragraph.add_run("Page ")
     add_field(paragraph, "PAGE", "1")
     paragraph.add_run(" of ")

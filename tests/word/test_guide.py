@@ -291,3 +291,11 @@ def test_pdf_without_libreoffice_says_what_to_do_and_keeps_the_docx(demo_library
     code, err = run_cli(demo_library, "export", "guide", str(tmp_path / "g.docx"), "--pdf", capsys=capsys)
     assert code == 2 and "needs LibreOffice" in err["error"] and "Save As > PDF" in err["error"]
     assert (tmp_path / "g.docx").exists() and not (tmp_path / "g.pdf").exists()
+
+
+def test_control_characters_pasted_from_word_do_not_break_the_export(library, tmp_path):
+    _accepted(library, title="Checks\x0bat the mosque", summary="Line one\x0bline two\x01 end",
+              body="```\ncode\x0cblock\n```")
+    export_guide(library, tmp_path / "g.docx")
+    text = "\n".join(p.text for p in docx.Document(tmp_path / "g.docx").paragraphs)
+    assert "Line one\nline two end" in text and "Checks\nat the mosque" in text and "code" in text
