@@ -21,6 +21,16 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 
+def insert_before(parent: Any, child: Any, successors: tuple[str, ...]) -> None:
+    """Insert ``child`` before the first of ``successors`` present (schema order), else append it."""
+    for tag in successors:
+        found = parent.find(qn(tag))
+        if found is not None:
+            found.addprevious(child)
+            return
+    parent.append(child)
+
+
 def mark_header_row(table: Any) -> None:
     """First row repeats on each page and is a header for screen readers (PDF TH cells)."""
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
