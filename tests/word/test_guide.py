@@ -301,3 +301,21 @@ def test_control_characters_pasted_from_word_do_not_break_the_export(library, tm
     export_guide(library, tmp_path / "g.docx")
     text = "\n".join(p.text for p in docx.Document(tmp_path / "g.docx").paragraphs)
     assert "Line one\nline two end" in text and "Checks\nat the mosque" in text and "code" in text
+
+
+def test_pictures_need_image_rights_and_alt_text(library, tmp_path):
+    from word_samples import tiny_png
+
+    report = library.import_records([ImportItem("p", {
+        "title": "Pictured case", "status": "accepted", "signoff": {"image_rights": "Trust comms team"}},
+        attachments=[("clinic.png", tiny_png()), ("chart.png", tiny_png() + b" ")])], backup=False)
+    record = library.get(report.imported[0]["id"])
+    rows = record["attachments"]
+    library.update(record["id"], {"attachments": [dict(rows[0], alt="A nurse taking a blood pressure reading"),
+                                                  rows[1]]})
+    result = export_guide(library, tmp_path / "g.docx")
+    d = docx.Document(tmp_path / "g.docx")
+    pictures = list(d.element.body.iter(qn("wp:docPr")))
+    assert [p.get("descr") for p in pictures] == ["A nurse taking a blood pressure reading"]
+    assert result["pictures_skipped"] == [{"id": record["id"], "name": "chart.png",
+                                           "reason": "no alt text (give the attachment an 'alt')"}]
