@@ -179,6 +179,8 @@ class _Reader:
         if p is self.title_element or not text.strip():
             return
         level = self.heading_level(p, text) if where != "text box" else 0
+        if level and " ".join(text.split()) == self.raw.get("title"):
+            return  # the title repeated as a heading (Title style, then Heading 1 with the same words)
         if level:
             self.start_section(" ".join(text.split()), level)
             return

@@ -9,6 +9,7 @@ text (or one list item), so record → form → record gives every field back by
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -297,6 +298,9 @@ def _put(raw: dict[str, Any], path: str, kind: str, lines: list[str], warnings: 
             value = False if kind == "bool" or folded else ""
         else:
             value = text
+    elif path == "year" and not text.strip().isdigit() and re.match(r"\s*(19|20)\d{2}\b", text):
+        value = int(text.strip()[:4])
+        warnings.append(f"year: read '{text.strip()}' as {value}")
     else:
         value = text
     if "." in path:

@@ -102,7 +102,7 @@ def test_filled_template_in_welsh_and_urdu_is_read_exactly(library, tmp_path):
     filled = _fill(tmp_path / "blank.docx", tmp_path / "filled.docx",
                    {"Title": [title], "Summary": summary, "Integrated Care System (ICS)": ["Birmingham and Solihull"],
                     "Lessons learned": ["Gwersi: talu partneriaid", "", "شراکت داروں کو ادائیگی کریں"],
-                    "Contact may be published": ["Yes"], "Start year": ["2023"]},
+                    "Contact may be published": ["Yes"], "Start year": ["2023/24"]},
                    {TICK_NOUN["clinical_areas"]: {"Smoking cessation": "2", "Maternity": "1"},
                     TICK_NOUN["population_groups"]: {"Ethnic minority communities": "x"}},
                    [("Dynion a wiriwyd", "1,212")] * 5 + [("مریض", "۲۸۷")])
@@ -113,6 +113,7 @@ def test_filled_template_in_welsh_and_urdu_is_read_exactly(library, tmp_path):
     assert record["summary"] == "\n".join(summary)
     assert record["lessons"] == ["Gwersi: talu partneriaid", "شراکت داروں کو ادائیگی کریں"]
     assert record["ics"] == "E54000055" and record["year"] == 2023 and record["contact_consent"] is True
+    assert any("read '2023/24' as 2023" in w["message"] for w in report.warnings)
     assert record["clinical_areas"] == ["adult_maternity", "cross_smoking_cessation"]
     assert record["population_groups"] == ["plus_ethnic_minority"]
     assert record["outcomes"][-1] == {"measure": "مریض", "value": "۲۸۷"} and len(record["outcomes"]) == 6
