@@ -222,7 +222,9 @@ def test_markdown_is_sanitised_and_plain_text_kept(library, tmp_path):
     assert "fell" in bold
 
 
-def test_guide_refuses_an_empty_selection_and_a_missing_template(library, tmp_path, capsys):
+def test_guide_refuses_an_empty_selection_a_missing_template_and_a_pdf_name(library, tmp_path, capsys):
+    code, err = run_cli(library, "export", "guide", str(tmp_path / "g.pdf"), capsys=capsys)
+    assert code == 2 and "must end in .docx (add --pdf" in err["error"]
     code, err = run_cli(library, "export", "guide", str(tmp_path / "g.docx"), capsys=capsys)
     assert code == 2 and "nothing to put in the guide" in err["error"]
     code, err = run_cli(library, "export", "guide", str(tmp_path / "g.docx"), "--template", "nope.docx",
