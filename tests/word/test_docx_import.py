@@ -341,3 +341,22 @@ def test_a_section_heading_is_never_taken_for_the_title(tmp_path):
     item = read_file(tmp_path / "Hull hubs.docx")[0]
     assert item.raw["title"] == "Hull hubs" and "no title found" in item.warnings[0]
     assert item.raw["body"].startswith("## Background\n\nWhy we started.")
+
+
+def test_house_heading_styles_with_an_outline_level_are_headings(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    house = d.styles.add_style("Trust Heading", WD_STYLE_TYPE.PARAGRAPH)
+    outline = OxmlElement("w:outlineLvl")
+    outline.set(qn("w:val"), "0")
+    house.element.get_or_add_pPr().append(outline)
+    d.styles.add_style("Trust Heading Blue", WD_STYLE_TYPE.PARAGRAPH).base_style = house
+    d.add_paragraph("Lung checks on the coast", style="Trust Heading")
+    d.add_paragraph("What we learned", style="Trust Heading Blue")
+    d.add_paragraph("Go where people are.")
+    d.save(tmp_path / "t.docx")
+    item = read_file(tmp_path / "t.docx")[0]
+    assert item.raw["title"] == "Lung checks on the coast" and item.raw["lessons"] == ["Go where people are."]
