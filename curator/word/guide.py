@@ -144,7 +144,7 @@ def export_guide(library: Any, out: Path, *, statuses: list[str] | None = None, 
     document, writer = build_guide(chosen, log, template, progress, library.attachments_dir)
     size = house.save_clean(document, out)
     if edition is None:
-        chosen = editions.save_edition(library, chosen.title, chosen.options, chosen.records, str(out.resolve()))
+        editions.save_edition(library, chosen, str(out.resolve()))
     result = {"path": str(out.resolve()), "edition": chosen.number, "records": len(chosen.records),
               "group_by": chosen.options["group_by"], "statuses": chosen.options["statuses"], "bytes": size,
               "rewritten": edition is not None, "changes": log, "pictures_skipped": writer.skipped_pictures}
