@@ -48,7 +48,7 @@ class MarkdownWriter:
         """Append ``text`` to ``container``; Markdown headings start at ``heading_level``."""
         if not text or not text.strip():
             return
-        fragments = lxml_html.fragments_fromstring(to_html(text))
+        fragments = lxml_html.fragments_fromstring(to_html(blocks.xml_safe(text)))
         self._levels: dict[int, int] = {}
         self._base = heading_level
         self._last = heading_level - 1
@@ -86,9 +86,12 @@ class MarkdownWriter:
             self.table(container, element)
         elif tag == "pre":
             paragraph = blocks.add_para(self.document, container)
-            run = paragraph.add_run(element.text_content().rstrip("\n"))
-            run.font.name = "Courier New"
-            run.font.size = Pt(10)
+            for n, line in enumerate(element.text_content().rstrip("\n").split("\n")):
+                if n:
+                    paragraph.add_run().add_break(WD_BREAK.LINE)
+                run = paragraph.add_run(line)
+                run.font.name = "Courier New"
+                run.font.size = Pt(10)
         elif tag == "hr":
             return
         else:
