@@ -136,7 +136,7 @@ def test_writer_lock_held_elsewhere_queues_the_change(search_library, monkeypatc
     service = search_library.extensions["search"]
     service.search("warm")
     import curator.search.index as index_mod
-    import curator.search.service as service_mod
+    import curator.search.sync as service_mod
 
     monkeypatch.setattr(index_mod, "WRITER_WAIT", 0.2)
     monkeypatch.setattr(service_mod, "LOCK_RETRY", 0.0)  # "within moments": no need to wait in a test
@@ -222,7 +222,7 @@ def test_close_writes_queued_changes(search_library):
 
 
 def test_many_saves_merge_small_segments(search_library, monkeypatch):
-    import curator.search.service as service_mod
+    import curator.search.sync as service_mod
 
     monkeypatch.setattr(service_mod, "MERGE_AT", 3)
     service = search_library.extensions["search"]
