@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pickle
 import secrets
 import shutil
 import time
@@ -138,29 +139,53 @@ class SegmentCache:
     """Per-document packed values (id, version, facets), read once per segment and reused across searchers.
 
     A fresh searcher after each change (never ``Searcher.refresh()``, which can keep counting a replaced
-    document) costs only the new small segment's column, not the whole index.
+    document) costs only the new small segment's column, not the whole index. Segments never change once
+    written, so each one's values are also kept beside it as one pickle (``facets-<segment>.pickle``): a
+    new process reads 50,000 documents' values in one load instead of 50,000 column reads.
     """
 
     def __init__(self) -> None:
         self._segments: dict[Any, list[tuple]] = {}
 
-    def load(self, reader: Any) -> list[tuple | None]:
+    def load(self, reader: Any, folder: Path | None = None) -> list[tuple | None]:
         """One list indexed by global docnum (deleted documents keep their slot)."""
         out: list[tuple | None] = []
         seen = set()
+        fresh = False
         for leaf, offset in reader.leaf_readers():
             key = leaf.segment().segment_id() if leaf.segment() is not None else id(leaf)
             seen.add(key)
             values = self._segments.get(key)
             if values is None:
-                count = leaf.doc_count_all()
-                values = list(leaf.column_reader("facets")) if leaf.has_column("facets") and count else []
-                values += [None] * (count - len(values))
-                self._segments[key] = values
+                values = self._segments[key] = self._read(leaf, key, folder)
+                fresh = True
             if len(out) != offset:
                 out.extend([None] * (offset - len(out)))
             out.extend(values)
         for key in list(self._segments):
             if key not in seen:
                 del self._segments[key]
+        if fresh and folder is not None:  # segments merged away leave their saved values behind
+            for path in folder.glob("facets-*.pickle"):
+                if path.stem.removeprefix("facets-") not in seen:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
         return out
+
+    @staticmethod
+    def _read(leaf: Any, key: Any, folder: Path | None) -> list[tuple | None]:
+        count = leaf.doc_count_all()
+        saved = folder / f"facets-{key}.pickle" if folder is not None and isinstance(key, str) else None
+        if saved is not None and saved.is_file():
+            with contextlib.suppress(Exception):  # unreadable: fall back to the column
+                values = pickle.loads(saved.read_bytes())
+                if isinstance(values, list) and len(values) == count:
+                    return values
+        values = list(leaf.column_reader("facets")) if leaf.has_column("facets") and count else []
+        values += [None] * (count - len(values))
+        if saved is not None:
+            with contextlib.suppress(OSError):
+                partial = saved.with_suffix(".partial")
+                partial.write_bytes(pickle.dumps(values, pickle.HIGHEST_PROTOCOL))
+                os.replace(partial, saved)
+        return values

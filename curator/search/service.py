@@ -77,7 +77,7 @@ class SearchService(IndexSync):
         try:
             ix = self.folder.open(name)
             searcher = ix.searcher()
-            self._packed = self._cache.load(searcher.reader())
+            self._packed = self._cache.load(searcher.reader(), self.folder.root / name)
         except Exception as err:  # noqa: BLE001 - any damage to a derived index means: rebuild it
             log.warning("search index %s unreadable (%s); rebuilding", name, err)
             self._rebuild_locked(progress, None, reason="the search index was damaged")
@@ -117,11 +117,11 @@ class SearchService(IndexSync):
     def _get_searcher(self) -> Any:
         if self._searcher is None:
             self._searcher = self._ix.searcher()
-            self._packed = self._cache.load(self._searcher.reader())
+            self._packed = self._cache.load(self._searcher.reader(), self.folder.root / self._name)
         return self._searcher
 
     def _diff(self, searcher: Any) -> dict[str, list[str]]:
-        packed = self._cache.load(searcher.reader())
+        packed = self._cache.load(searcher.reader(), self.folder.root / self._name)
         indexed: dict[str, int] = {}
         extra: list[str] = []
         for docnum in searcher.reader().all_doc_ids():
@@ -274,7 +274,7 @@ class SearchService(IndexSync):
         name, ix, count = build_index(self.folder, self.store, progress, cancel)
         with self._lock:
             searcher = ix.searcher()
-            self._cache.load(searcher.reader())
+            self._cache.load(searcher.reader(), self.folder.root / name)
             old = self._name
             self._install(name, ix, None)
             searcher.close()

@@ -86,6 +86,20 @@ def test_corrupt_segment_is_detected_and_rebuilt(search_library):
     assert service.check()["ok"]
 
 
+def test_damaged_saved_facet_values_fall_back_to_the_index(search_library):
+    service = search_library.extensions["search"]
+    expected = service.search("asthma")
+    folder = search_library.folder
+    search_library.close()
+    saved = list((folder / "index").glob("ix-*/facets-*.pickle"))
+    assert saved
+    for path in saved:
+        path.write_bytes(b"not a pickle")
+    with Library.open(folder, daily_backup=False) as again:
+        result = again.extensions["search"].search("asthma")
+        assert result["facets"] == expected["facets"] and ids(result) == ids(expected)
+
+
 def test_change_by_another_process_is_picked_up(search_library, tmp_path):
     service = search_library.extensions["search"]
     case_id = search_library.known["fh"]
