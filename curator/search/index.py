@@ -26,6 +26,7 @@ from whoosh.reading import SegmentReader
 from ..store import Store
 from .schema import SCHEMA_VERSION, build_schema, document
 
+BULK = 200  # more records than this in one write (an import) use the bulk writer
 WRITER_WAIT = 3.0  # seconds a change waits for another process's writer before it is queued
 __all__ = ["IndexFolder", "SegmentCache", "LockError", "write_records", "read_state", "write_state"]
 
@@ -106,7 +107,12 @@ def write_records(ix: windex.Index, store: Store, ids: Iterable[str], *, timeout
     if not ids:
         return 0
     rows = live_rows(store, ids)
-    writer = ix.writer(timeout=timeout, delay=0.05)
+    if len(ids) > BULK:
+        from .build import tuned_writer
+
+        writer = tuned_writer(ix, timeout=timeout, delay=0.05)
+    else:
+        writer = ix.writer(timeout=timeout, delay=0.05)
     try:
         for case_id in ids:
             row = rows.get(case_id)
