@@ -276,3 +276,20 @@ def test_search_while_saving_from_another_thread(search_library):
         t.join()
     assert not errors
     assert ids(service.search("word7")) == [case_id]
+
+
+def test_large_import_uses_the_bulk_writer_and_stays_in_step(search_library, monkeypatch, demo_records):
+    import curator.search.index as index_mod
+    from curator.importers import ImportItem
+
+    monkeypatch.setattr(index_mod, "BULK", 5)
+    service = search_library.extensions["search"]
+    service.search("warm")
+    items = [ImportItem(f"n{i}", {"title": f"Allotment group {i} for carers", "ics": "E54000057",
+                                  "summary": f"Gardening sessions, cohort marigold{i}"}) for i in range(12)]
+    report = search_library.import_records(items, on_duplicate="keep", backup=False)
+    assert len(report.imported) == 12
+    assert service.search("allotment")["total"] == 12
+    assert service.check()["ok"]
+    search_library.undo()  # the whole import is one step
+    assert service.search("allotment")["total"] == 0
