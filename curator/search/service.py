@@ -27,6 +27,7 @@ from .index import (
     LockError,
     SegmentCache,
     in_step,
+    open_searcher,
     read_state,
     write_state,
 )
@@ -53,6 +54,7 @@ class SearchService(IndexSync):
         self._ix: Any = None
         self._name: str | None = None
         self._searcher: Any = None
+        self._reuse: Any = None  # the previous searcher's reader, whose unchanged segments the next one reuses
         self._packed: list[tuple | None] = []
         self._cache = SegmentCache()
         self._known_gen: int | None = None
@@ -76,7 +78,7 @@ class SearchService(IndexSync):
             return
         try:
             ix = self.folder.open(name)
-            searcher = ix.searcher()
+            searcher = open_searcher(ix)
             self._packed = self._cache.load(searcher.reader(), self.folder.root / name)
         except Exception as err:  # noqa: BLE001 - any damage to a derived index means: rebuild it
             log.warning("search index %s unreadable (%s); rebuilding", name, err)
@@ -93,6 +95,7 @@ class SearchService(IndexSync):
         self._name, self._ix, self._searcher = name, ix, searcher
         if old is not None and old is not searcher:
             old.close()
+        self._drop_reuse()
 
     def _check_fresh(self) -> None:
         """Cheap per-search check for changes made by another process (or a rebuild elsewhere)."""
@@ -110,13 +113,21 @@ class SearchService(IndexSync):
         self._known_gen = generation
 
     def _searcher_reset(self) -> None:
+        """Forget the searcher after a commit; its segment readers are reused by the next one."""
         if self._searcher is not None:
-            self._searcher.close()
+            self._drop_reuse()
+            self._reuse = self._searcher.reader()
         self._searcher = None
+
+    def _drop_reuse(self) -> None:
+        if self._reuse is not None:
+            self._reuse.close()
+            self._reuse = None
 
     def _get_searcher(self) -> Any:
         if self._searcher is None:
-            self._searcher = self._ix.searcher()
+            self._searcher = open_searcher(self._ix, self._reuse)
+            self._reuse = None
             self._packed = self._cache.load(self._searcher.reader(), self.folder.root / self._name)
         return self._searcher
 
@@ -330,6 +341,7 @@ class SearchService(IndexSync):
                 self._apply_pending()
             finally:
                 self._searcher_reset()
+                self._drop_reuse()
                 self._ix = None
         self._stopping = False
 

@@ -14,12 +14,13 @@ from typing import Any
 
 from ..history import Changes
 from . import index as index_mod
-from .index import LockError, in_step, merge_all_but_largest, read_state, write_records, write_state
+from .index import LockError, in_step, merge_all_but_largest, read_state, unmapped, write_records, write_state
 
 log = logging.getLogger("curator.search")
 SEARCH_WAIT = 0.1  # a search waits this long for another process's writer before answering from what it has
 LOCK_RETRY = 2.0  # after a failed wait, searches do not wait again for this many seconds
-MERGE_AT = 8  # segments before the writer thread folds the small ones together
+MERGE_AT = 8  # segments before the writer thread folds the small ones together...
+MERGE_IDLE = 2.0  # ...once no change has arrived for this many seconds
 LOCKED_NOTICE = ("another Curator window is updating the search index; your change is saved and will appear "
                  "in search within moments")
 
@@ -89,7 +90,9 @@ class IndexSync:
                 return
             try:
                 self.flush()
-                self._merge_small()
+                # merge only once saves pause, so a save followed by a search never waits for a merge
+                if not self._wake.wait(MERGE_IDLE) and not self._stopping:
+                    self._merge_small()
             except Exception:  # noqa: BLE001 - never kill the writer thread; the next search repairs
                 log.warning("search index update failed", exc_info=True)
 
@@ -137,7 +140,7 @@ class IndexSync:
             if ix is None or len(ix._segments()) <= MERGE_AT:
                 return
         try:
-            writer = ix.writer(timeout=0.0)
+            writer = unmapped(ix).writer(timeout=0.0)
         except LockError:
             return
         try:
