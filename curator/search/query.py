@@ -141,15 +141,15 @@ class Builder:
             return wq.Or([query, wq.Term("all", short)])
         return query
 
-    def prefix(self, text: str, fieldname: str, stemming: bool = True) -> wq.Query:
+    def prefix(self, text: str, fieldname: str, stemming: bool = True, cap: int = PREFIX_CAP) -> wq.Query:
         start = text.casefold()
         stem = analyse(text, stemming)
-        found = heapq.nlargest(PREFIX_CAP + 1, ((info.doc_frequency(), term.decode("utf-8") if
-                                                 isinstance(term, bytes) else term)
-                                                for term, info in self.reader.iter_prefix(fieldname, start)))
-        if len(found) > PREFIX_CAP:
-            found = found[:PREFIX_CAP]
-            self.notice = (f"'{text}*' matches many words; only the {PREFIX_CAP} most common were searched. Type "
+        found = heapq.nlargest(cap + 1, ((info.doc_frequency(), term.decode("utf-8") if
+                                          isinstance(term, bytes) else term)
+                                         for term, info in self.reader.iter_prefix(fieldname, start)))
+        if len(found) > cap:
+            found = found[:cap]
+            self.notice = (f"'{text}*' matches many words; only the {cap} most common were searched. Type "
                            "more letters to narrow it")
         terms = {t for _, t in found} | ({stem[0]} if len(stem) == 1 else set())
         self.marks.update(terms)

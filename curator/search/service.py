@@ -233,8 +233,9 @@ class SearchService(IndexSync):
         matcher = _combine(query, self._filter(filters))
         if query is None:
             return self._result(text, searcher, [], 0, {}, set(), None)
-        results = searcher.search(matcher, limit=limit)
-        return self._result(text, searcher, results.top_n, len(results), {}, marks, notice)
+        results = searcher.search(matcher, limit=limit, optimize=False)  # scores every match: exact total
+        return self._result(text, searcher, results.top_n, len(results), {}, marks, notice,
+                            summary_only=True)
 
     def _facets(self, docs: list[int]) -> dict[str, dict[str, int]]:
         rows = [self._packed[d] for d in docs]
@@ -247,7 +248,7 @@ class SearchService(IndexSync):
         return out
 
     def _result(self, text: str, searcher: Any, top: list[tuple[float, int]], total: int, facets: dict,
-                marks: set[str], notice: str | None) -> dict[str, Any]:
+                marks: set[str], notice: str | None, summary_only: bool = False) -> dict[str, Any]:
         ids = [self._packed[d][S.ID] for _, d in top]
         records = {}
         if ids:
@@ -260,7 +261,7 @@ class SearchService(IndexSync):
             if record is None:
                 continue
             hits.append({"id": case_id, "title": record.get("title", ""), "score": round(float(score), 4),
-                         "snippet": snippet(record, marks)})
+                         "snippet": snippet(record, marks, summary_only)})
         if not facets:
             facets = {name: {} for name in FACETS}
         notice = notice or self.notice
@@ -284,16 +285,11 @@ class SearchService(IndexSync):
         started = time.perf_counter()
         name, ix, count = build_index(self.folder, self.store, progress, cancel)
         with self._lock:
-            searcher = ix.searcher()
-            self._cache.load(searcher.reader(), self.folder.root / name)
-            old = self._name
             self._install(name, ix, None)
-            searcher.close()
             self._repair()  # records changed while the new index was being built
             self.folder.publish(name)
             write_state(self.store, name, ix, self._known_gen or self.store.generation)
-            if old and old != name:
-                self.folder.remove_old(keep=name)
+            self.folder.remove_old(keep=name)
         return {"documents": count, "seconds": round(time.perf_counter() - started, 3)}
 
     def check(self) -> dict[str, Any]:
