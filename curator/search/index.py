@@ -151,6 +151,8 @@ def open_searcher(ix: windex.Index, previous: Any = None) -> Searcher:
     ``deleted_docs_set``, both from before the save, so a replaced document is still counted. Here each
     reused reader gets the new segment object and its deleted-documents cache is dropped.
     """
+    if not hasattr(ix, "_read_toc"):  # another Whoosh: plain searcher, no reuse
+        return ix.searcher()
     toc = ix._read_toc()
     reusable: dict[str, Any] = {}
     if previous is not None:

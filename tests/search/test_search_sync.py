@@ -293,3 +293,20 @@ def test_large_import_uses_the_bulk_writer_and_stays_in_step(search_library, mon
     assert service.check()["ok"]
     search_library.undo()  # the whole import is one step
     assert service.search("allotment")["total"] == 0
+
+
+def test_search_answers_from_the_old_index_during_a_rebuild(search_library):
+    service = search_library.extensions["search"]
+    before = ids(service.search("asthma"))
+    old_folder = (search_library.index_dir / "CURRENT").read_text().strip()
+    seen: list[list[str]] = []
+
+    def progress(done, total, message):
+        if not seen:  # mid-build: the new folder exists but is not yet the current one
+            assert (search_library.index_dir / "CURRENT").read_text().strip() == old_folder
+            seen.append(ids(service.search("asthma")))
+
+    service.rebuild(progress=progress)
+    assert seen == [before]
+    assert (search_library.index_dir / "CURRENT").read_text().strip() != old_folder
+    assert ids(service.search("asthma")) == before
