@@ -34,7 +34,7 @@ from .index import (
 from .query import QueryError, compile_query, filter_query, relax
 from .snippets import snippet
 from .suggest import quick_query, suggestion
-from .sync import SEARCH_WAIT, IndexSync
+from .sync import MERGE_AT, SEARCH_WAIT, IndexSync
 
 log = logging.getLogger("curator.search")
 FACETS = {"region": S.REGION, "ics": S.ICS, "clinical_areas": S.AREAS, "population_groups": S.GROUPS,
@@ -89,6 +89,8 @@ class SearchService(IndexSync):
         if not in_step(read_state(self.store), name, ix, generation):
             self._repair()
         self._known_gen = generation
+        if len(list(searcher.reader().leaf_readers())) > MERGE_AT:
+            self._nudge()  # many small segments left by an earlier session: fold them once idle
 
     def _install(self, name: str, ix: Any, searcher: Any = None) -> None:
         old = self._searcher

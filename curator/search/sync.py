@@ -72,6 +72,10 @@ class IndexSync:
         with self._pending_lock:
             self._pending |= changes.ids | changes.removed
             self._pending_all = self._pending_all or changes.everything
+        self._nudge()
+
+    def _nudge(self) -> None:
+        """Wake the writer thread (starting it if needed): it writes the queue, then merges when idle."""
         self._wake.set()
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._work, name="curator-search-writer", daemon=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 
 import pytest
 from whoosh import index as windex
@@ -249,6 +250,32 @@ def test_many_saves_merge_small_segments(search_library, monkeypatch):
     assert len(service._ix._segments()) <= 4
     assert ids(service.search("number5")) == [case_id]
     assert service.check()["ok"]
+
+
+def test_many_segments_left_by_an_earlier_session_are_merged_when_idle(search_library, monkeypatch):
+    import curator.search.sync as sync_mod
+
+    monkeypatch.setattr(sync_mod, "MERGE_IDLE", 0.05)
+    service = search_library.extensions["search"]
+    service.search("warm")
+    other = Library.open(search_library.folder, extensions=False, daily_backup=False)
+    for n in range(10):  # changes the index never heard of: repaired on the next open, one segment each
+        other.update(search_library.known["dental"], {"summary": f"round{n}"})
+        service._repair()
+    other.close()
+    folder = search_library.folder
+    search_library.close()
+    monkeypatch.setattr("curator.search.service.MERGE_AT", 3)
+    monkeypatch.setattr(sync_mod, "MERGE_AT", 3)
+    with Library.open(folder, daily_backup=False) as again:
+        svc = again.extensions["search"]
+        assert svc.search("round9")["total"] == 1  # answers at once; the merge follows when idle
+        deadline = time.monotonic() + 20
+        while len(svc._ix._segments()) > 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(svc._ix._segments()) <= 3
+        assert svc.search("round9")["total"] == 1
+        assert svc.check()["ok"]
 
 
 def test_search_while_saving_from_another_thread(search_library):
