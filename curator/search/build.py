@@ -66,9 +66,9 @@ class PreloadedLengths:
         return getattr(self._reader, name)
 
 
-def tuned_writer(ix: Any) -> Any:
-    """A writer for bulk builds: chunked spill files and preloaded field lengths (same index format)."""
-    writer = ix.writer(limitmb=WRITER_MB)
+def tuned_writer(ix: Any, **kwargs: Any) -> Any:
+    """A writer for bulk writes: chunked spill files and preloaded field lengths (same index format)."""
+    writer = ix.writer(limitmb=WRITER_MB, **kwargs)
     if type(writer.pool) is PostingPool:
         writer.pool = ChunkedPool(writer._tempstorage, writer.newsegment, limitmb=WRITER_MB)
     original = writer.per_document_reader

@@ -19,37 +19,31 @@ from typing import Any
 from whoosh import query as wq
 
 from ..errors import CuratorError
-from ..history import Changes, now_iso
+from ..history import now_iso
 from ..progress import Cancelled, CancelToken, ProgressFn, no_progress
-from . import index as index_mod
 from . import schema as S
 from .index import (
     IndexFolder,
     LockError,
     SegmentCache,
     in_step,
-    merge_all_but_largest,
+    open_searcher,
     read_state,
-    write_records,
     write_state,
 )
 from .query import QueryError, compile_query, filter_query, relax
 from .snippets import snippet
 from .suggest import quick_query, suggestion
+from .sync import MERGE_AT, SEARCH_WAIT, IndexSync
 
 log = logging.getLogger("curator.search")
 FACETS = {"region": S.REGION, "ics": S.ICS, "clinical_areas": S.AREAS, "population_groups": S.GROUPS,
           "status": S.STATUS, "year": S.YEAR, "programme": S.PROGRAMME}
 MULTI = {"clinical_areas", "population_groups"}
 MAX_LIMIT = 1000
-SEARCH_WAIT = 0.1  # a search waits this long for another process's writer before answering from what it has
-LOCK_RETRY = 2.0  # after a failed wait, searches do not wait again for this many seconds
-MERGE_AT = 8  # segments before the writer thread folds the small ones together
-LOCKED_NOTICE = ("another Curator window is updating the search index; your change is saved and will appear "
-                 "in search within moments")
 
 
-class SearchService:
+class SearchService(IndexSync):
     """The library's full-text search (``library.extensions["search"]``)."""
 
     def __init__(self, library: Any) -> None:
@@ -60,18 +54,13 @@ class SearchService:
         self._ix: Any = None
         self._name: str | None = None
         self._searcher: Any = None
+        self._reuse: Any = None  # the previous searcher's reader, whose unchanged segments the next one reuses
         self._packed: list[tuple | None] = []
         self._cache = SegmentCache()
         self._known_gen: int | None = None
         self._gen_at_attach = self.store.generation
-        self._locked_until = 0.0
         self.notice: str | None = None
-        self._pending: set[str] = set()
-        self._pending_all = False
-        self._pending_lock = threading.Lock()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._stopping = False
+        self._init_sync()
 
     # -- opening, staleness, repair -------------------------------------------------------------------------
     def _ensure(self) -> None:
@@ -89,8 +78,8 @@ class SearchService:
             return
         try:
             ix = self.folder.open(name)
-            searcher = ix.searcher()
-            self._packed = self._cache.load(searcher.reader())
+            searcher = open_searcher(ix)
+            self._packed = self._cache.load(searcher.reader(), self.folder.root / name)
         except Exception as err:  # noqa: BLE001 - any damage to a derived index means: rebuild it
             log.warning("search index %s unreadable (%s); rebuilding", name, err)
             self._rebuild_locked(progress, None, reason="the search index was damaged")
@@ -100,12 +89,15 @@ class SearchService:
         if not in_step(read_state(self.store), name, ix, generation):
             self._repair()
         self._known_gen = generation
+        if len(list(searcher.reader().leaf_readers())) > MERGE_AT:
+            self._nudge()  # many small segments left by an earlier session: fold them once idle
 
     def _install(self, name: str, ix: Any, searcher: Any = None) -> None:
         old = self._searcher
         self._name, self._ix, self._searcher = name, ix, searcher
         if old is not None and old is not searcher:
             old.close()
+        self._drop_reuse()
 
     def _check_fresh(self) -> None:
         """Cheap per-search check for changes made by another process (or a rebuild elsewhere)."""
@@ -123,18 +115,26 @@ class SearchService:
         self._known_gen = generation
 
     def _searcher_reset(self) -> None:
+        """Forget the searcher after a commit; its segment readers are reused by the next one."""
         if self._searcher is not None:
-            self._searcher.close()
+            self._drop_reuse()
+            self._reuse = self._searcher.reader()
         self._searcher = None
+
+    def _drop_reuse(self) -> None:
+        if self._reuse is not None:
+            self._reuse.close()
+            self._reuse = None
 
     def _get_searcher(self) -> Any:
         if self._searcher is None:
-            self._searcher = self._ix.searcher()
-            self._packed = self._cache.load(self._searcher.reader())
+            self._searcher = open_searcher(self._ix, self._reuse)
+            self._reuse = None
+            self._packed = self._cache.load(self._searcher.reader(), self.folder.root / self._name)
         return self._searcher
 
     def _diff(self, searcher: Any) -> dict[str, list[str]]:
-        packed = self._cache.load(searcher.reader())
+        packed = self._cache.load(searcher.reader(), self.folder.root / self._name)
         indexed: dict[str, int] = {}
         extra: list[str] = []
         for docnum in searcher.reader().all_doc_ids():
@@ -165,117 +165,6 @@ class SearchService:
             self._searcher_reset()
         write_state(self.store, self._name, self._ix, generation)
         self._known_gen = generation
-
-    def _write(self, ids: list[str], wait: float, merge: bool = True) -> bool:
-        """Index these ids; False (and a notice) if another process holds the writer lock."""
-        if time.monotonic() < self._locked_until:
-            self.notice = LOCKED_NOTICE
-            return False
-        try:
-            write_records(self._ix, self.store, ids, timeout=wait, merge=merge)
-        except LockError:
-            self._locked_until = time.monotonic() + LOCK_RETRY
-            self.notice = LOCKED_NOTICE
-            return False
-        return True
-
-    def _flush_pending(self) -> None:
-        pending = [r["case_id"] for r in self.store.query("SELECT case_id FROM search_pending")]
-        if not pending or not self._write(pending, SEARCH_WAIT):
-            return
-        with self.store.transaction() as conn:
-            conn.executemany("DELETE FROM search_pending WHERE case_id=?", [(i,) for i in pending])
-        self._searcher_reset()
-
-    # -- keeping in step --------------------------------------------------------------------------------------
-    def on_change(self, changes: Changes) -> None:
-        """Listener: queue what one committed operation changed; the writer thread indexes it at once.
-
-        The save returns without waiting for Whoosh (a document takes 0.1-0.3 s to index); any search, and
-        ``close()``, first writes whatever is still queued, so a search never misses a saved change.
-        """
-        with self._pending_lock:
-            self._pending |= changes.ids | changes.removed
-            self._pending_all = self._pending_all or changes.everything
-        self._wake.set()
-        if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(target=self._work, name="curator-search-writer", daemon=True)
-            self._thread.start()
-
-    def flush(self) -> None:
-        """Index every queued change now (waits for the writer thread if it is busy)."""
-        with self._lock:
-            self._apply_pending()
-
-    def _work(self) -> None:
-        while not self._stopping:
-            self._wake.wait()
-            self._wake.clear()
-            if self._stopping:
-                return
-            try:
-                self.flush()
-                self._merge_small()
-            except Exception:  # noqa: BLE001 - never kill the writer thread; the next search repairs
-                log.warning("search index update failed", exc_info=True)
-
-    def _apply_pending(self) -> None:
-        with self._pending_lock:
-            ids, everything = sorted(self._pending), self._pending_all
-            self._pending, self._pending_all = set(), False
-        if not ids and not everything:
-            return
-        if self._ix is None and not self._open_for_writing():
-            return
-        if everything:
-            self._repair()
-            return
-        before = read_state(self.store).get("generation")
-        self._locked_until = 0.0  # a save always tries (and waits a little) for the lock
-        if not self._write(ids, index_mod.WRITER_WAIT, merge=False):
-            with self.store.transaction() as conn:
-                conn.executemany("INSERT OR IGNORE INTO search_pending(case_id) VALUES (?)", [(i,) for i in ids])
-            return
-        self._searcher_reset()
-        if self._known_gen is not None and before == str(self._known_gen):
-            generation = self.store.generation
-            write_state(self.store, self._name, self._ix, generation)
-            self._known_gen = generation
-
-    def _open_for_writing(self) -> bool:
-        """Open the index without searching (a process that only saves); False if there is none yet."""
-        name = self.folder.current_name()
-        if name is None:
-            return False  # the first search builds it
-        try:
-            ix = self.folder.open(name)
-        except Exception:  # noqa: BLE001 - damaged: the next search rebuilds it
-            return False
-        self._install(name, ix)
-        if in_step(read_state(self.store), name, ix, self._gen_at_attach):
-            self._known_gen = self._gen_at_attach
-        return True
-
-    def _merge_small(self) -> None:
-        """Fold small segments together once there are many, off the save path (searches keep answering)."""
-        with self._lock:
-            ix = self._ix
-            if ix is None or len(ix._segments()) <= MERGE_AT:
-                return
-        try:
-            writer = ix.writer(timeout=0.0)
-        except LockError:
-            return
-        try:
-            writer.commit(mergetype=merge_all_but_largest)
-        except BaseException:
-            writer.cancel()
-            raise
-        with self._lock:
-            if self._ix is ix:
-                self._searcher_reset()
-                if read_state(self.store).get("generation") == str(self._known_gen):
-                    write_state(self.store, self._name, ix, self._known_gen)
 
     # -- searching --------------------------------------------------------------------------------------------
     def _guarded(self, work: Any) -> dict[str, Any]:
@@ -346,8 +235,9 @@ class SearchService:
         matcher = _combine(query, self._filter(filters))
         if query is None:
             return self._result(text, searcher, [], 0, {}, set(), None)
-        results = searcher.search(matcher, limit=limit)
-        return self._result(text, searcher, results.top_n, len(results), {}, marks, notice)
+        results = searcher.search(matcher, limit=limit, optimize=False)  # scores every match: exact total
+        return self._result(text, searcher, results.top_n, len(results), {}, marks, notice,
+                            summary_only=True)
 
     def _facets(self, docs: list[int]) -> dict[str, dict[str, int]]:
         rows = [self._packed[d] for d in docs]
@@ -360,7 +250,7 @@ class SearchService:
         return out
 
     def _result(self, text: str, searcher: Any, top: list[tuple[float, int]], total: int, facets: dict,
-                marks: set[str], notice: str | None) -> dict[str, Any]:
+                marks: set[str], notice: str | None, summary_only: bool = False) -> dict[str, Any]:
         ids = [self._packed[d][S.ID] for _, d in top]
         records = {}
         if ids:
@@ -373,7 +263,7 @@ class SearchService:
             if record is None:
                 continue
             hits.append({"id": case_id, "title": record.get("title", ""), "score": round(float(score), 4),
-                         "snippet": snippet(record, marks)})
+                         "snippet": snippet(record, marks, summary_only)})
         if not facets:
             facets = {name: {} for name in FACETS}
         notice = notice or self.notice
@@ -397,16 +287,11 @@ class SearchService:
         started = time.perf_counter()
         name, ix, count = build_index(self.folder, self.store, progress, cancel)
         with self._lock:
-            searcher = ix.searcher()
-            self._cache.load(searcher.reader())
-            old = self._name
             self._install(name, ix, None)
-            searcher.close()
             self._repair()  # records changed while the new index was being built
             self.folder.publish(name)
             write_state(self.store, name, ix, self._known_gen or self.store.generation)
-            if old and old != name:
-                self.folder.remove_old(keep=name)
+            self.folder.remove_old(keep=name)
         return {"documents": count, "seconds": round(time.perf_counter() - started, 3)}
 
     def check(self) -> dict[str, Any]:
@@ -454,6 +339,7 @@ class SearchService:
                 self._apply_pending()
             finally:
                 self._searcher_reset()
+                self._drop_reuse()
                 self._ix = None
         self._stopping = False
 

@@ -96,13 +96,13 @@ def _texts(record: dict[str, Any]) -> list[str]:
     return [record.get("summary") or "", record.get("body") or "", " · ".join(str(e) for e in extra if e)]
 
 
-def snippet(record: dict[str, Any], marks: set[str]) -> str:
+def snippet(record: dict[str, Any], marks: set[str], summary_only: bool = False) -> str:
     """The passage of summary, body, outcomes or lessons that best shows why the record matched.
 
     Words are found in the raw Markdown (marks such as ``**`` never split a word); only the chosen passage
     has its Markdown marks removed, so a long body costs one regex scan.
     """
-    texts = _texts(record)
+    texts = _texts(record)[:1] if summary_only else _texts(record)
     pattern = _pattern(marks)
     best: tuple[int, str, int, int, list] | None = None
     if pattern is not None:

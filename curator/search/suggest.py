@@ -12,6 +12,8 @@ from .query import MAX_QUERY_CHARS, Builder, QueryError
 from .schema import analyse
 from .synonyms import tokens
 
+QUICK_PREFIX_CAP = 24  # as-you-type expands the word being typed to at most this many words
+QUICK_MIN_PREFIX = 3
 _WORD = re.compile(r"[^\W_](?:[\w&'.-]*\w)?")
 
 
@@ -27,8 +29,9 @@ def quick_query(text: str, reader: Any) -> tuple[wq.Query | None, set[str], str 
     typing = not text[-1:].isspace()
     for n, word in enumerate(words):
         if typing and n == len(words) - 1:
-            parts.append(builder.prefix(word, "quick", stemming=False))
-            continue
+            if len(word) >= QUICK_MIN_PREFIX or len(words) == 1:
+                parts.append(builder.prefix(word, "quick", stemming=False, cap=QUICK_PREFIX_CAP))
+            continue  # one or two letters after other words: wait for more before narrowing
         toks = analyse(word, stemming=False)
         builder.marks.update(toks)
         parts.extend(wq.Term("quick", t) for t in toks)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 
 import pytest
 from whoosh import index as windex
@@ -86,6 +87,20 @@ def test_corrupt_segment_is_detected_and_rebuilt(search_library):
     assert service.check()["ok"]
 
 
+def test_damaged_saved_facet_values_fall_back_to_the_index(search_library):
+    service = search_library.extensions["search"]
+    expected = service.search("asthma")
+    folder = search_library.folder
+    search_library.close()
+    saved = list((folder / "index").glob("ix-*/facets-*.pickle"))
+    assert saved
+    for path in saved:
+        path.write_bytes(b"not a pickle")
+    with Library.open(folder, daily_backup=False) as again:
+        result = again.extensions["search"].search("asthma")
+        assert result["facets"] == expected["facets"] and ids(result) == ids(expected)
+
+
 def test_change_by_another_process_is_picked_up(search_library, tmp_path):
     service = search_library.extensions["search"]
     case_id = search_library.known["fh"]
@@ -136,7 +151,7 @@ def test_writer_lock_held_elsewhere_queues_the_change(search_library, monkeypatc
     service = search_library.extensions["search"]
     service.search("warm")
     import curator.search.index as index_mod
-    import curator.search.service as service_mod
+    import curator.search.sync as service_mod
 
     monkeypatch.setattr(index_mod, "WRITER_WAIT", 0.2)
     monkeypatch.setattr(service_mod, "LOCK_RETRY", 0.0)  # "within moments": no need to wait in a test
@@ -222,7 +237,7 @@ def test_close_writes_queued_changes(search_library):
 
 
 def test_many_saves_merge_small_segments(search_library, monkeypatch):
-    import curator.search.service as service_mod
+    import curator.search.sync as service_mod
 
     monkeypatch.setattr(service_mod, "MERGE_AT", 3)
     service = search_library.extensions["search"]
@@ -235,6 +250,32 @@ def test_many_saves_merge_small_segments(search_library, monkeypatch):
     assert len(service._ix._segments()) <= 4
     assert ids(service.search("number5")) == [case_id]
     assert service.check()["ok"]
+
+
+def test_many_segments_left_by_an_earlier_session_are_merged_when_idle(search_library, monkeypatch):
+    import curator.search.sync as sync_mod
+
+    monkeypatch.setattr(sync_mod, "MERGE_IDLE", 0.05)
+    service = search_library.extensions["search"]
+    service.search("warm")
+    other = Library.open(search_library.folder, extensions=False, daily_backup=False)
+    for n in range(10):  # changes the index never heard of: repaired on the next open, one segment each
+        other.update(search_library.known["dental"], {"summary": f"round{n}"})
+        service._repair()
+    other.close()
+    folder = search_library.folder
+    search_library.close()
+    monkeypatch.setattr("curator.search.service.MERGE_AT", 3)
+    monkeypatch.setattr(sync_mod, "MERGE_AT", 3)
+    with Library.open(folder, daily_backup=False) as again:
+        svc = again.extensions["search"]
+        assert svc.search("round9")["total"] == 1  # answers at once; the merge follows when idle
+        deadline = time.monotonic() + 20
+        while len(svc._ix._segments()) > 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(svc._ix._segments()) <= 3
+        assert svc.search("round9")["total"] == 1
+        assert svc.check()["ok"]
 
 
 def test_search_while_saving_from_another_thread(search_library):
@@ -262,3 +303,37 @@ def test_search_while_saving_from_another_thread(search_library):
         t.join()
     assert not errors
     assert ids(service.search("word7")) == [case_id]
+
+
+def test_large_import_uses_the_bulk_writer_and_stays_in_step(search_library, monkeypatch, demo_records):
+    import curator.search.index as index_mod
+    from curator.importers import ImportItem
+
+    monkeypatch.setattr(index_mod, "BULK", 5)
+    service = search_library.extensions["search"]
+    service.search("warm")
+    items = [ImportItem(f"n{i}", {"title": f"Allotment group {i} for carers", "ics": "E54000057",
+                                  "summary": f"Gardening sessions, cohort marigold{i}"}) for i in range(12)]
+    report = search_library.import_records(items, on_duplicate="keep", backup=False)
+    assert len(report.imported) == 12
+    assert service.search("allotment")["total"] == 12
+    assert service.check()["ok"]
+    search_library.undo()  # the whole import is one step
+    assert service.search("allotment")["total"] == 0
+
+
+def test_search_answers_from_the_old_index_during_a_rebuild(search_library):
+    service = search_library.extensions["search"]
+    before = ids(service.search("asthma"))
+    old_folder = (search_library.index_dir / "CURRENT").read_text().strip()
+    seen: list[list[str]] = []
+
+    def progress(done, total, message):
+        if not seen:  # mid-build: the new folder exists but is not yet the current one
+            assert (search_library.index_dir / "CURRENT").read_text().strip() == old_folder
+            seen.append(ids(service.search("asthma")))
+
+    service.rebuild(progress=progress)
+    assert seen == [before]
+    assert (search_library.index_dir / "CURRENT").read_text().strip() != old_folder
+    assert ids(service.search("asthma")) == before
