@@ -198,7 +198,7 @@ class EditorDialog(QDialog):
             if isinstance(widget, CheckList):
                 widget.setMinimumHeight(min(22 * widget.count() + 8, 420))
             if isinstance(widget, MarkdownEdit):
-                widget.setMinimumHeight(220)
+                widget.setMinimumHeight(170 if field == "summary" else 420)
             self._bind(field, tab, widget, widget.value, widget.set_value)
         self._text("evaluation_type", 3, "e.g. service evaluation, audit, pilot with before/after data")
         self._text("source_url", 4, "A public link to the source")
