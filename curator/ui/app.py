@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--view", choices=("main", "editor", "coverage", "import"), default="main",
                         help="what --screenshot shows")
     parser.add_argument("--import-file", metavar="FILE", help="with --view import: the file to import")
+    parser.add_argument("--query", metavar="TEXT", default="", help="with --screenshot: type this search first")
     parser.add_argument("--bench-ready", action="store_true", help="print 'ready' once the first query is "
                         "answered, then exit (for 'bench startup')")
     return parser
@@ -109,7 +110,15 @@ def _screenshot(app: QApplication, window: MainWindow, args: argparse.Namespace)
             window.import_paths([Path(args.import_file)])
             window.runner.idle.connect(lambda: QTimer.singleShot(600, lambda: save(window.import_dialog or window)))
 
-    _after(window.resultsShown, loaded)
+    def answered(result: dict) -> None:
+        if result.get("query", "") == args.query and not done:
+            done.append(True)
+            QTimer.singleShot(150, loaded)
+
+    done: list[bool] = []
+    window.resultsShown.connect(answered)
+    if args.query:
+        window.search_box.setText(args.query)
 
 
 def _peak_rss_kb() -> int:
