@@ -45,6 +45,8 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p.add_argument("--queries", metavar="FILE", help="one query per line instead of the built-in mix")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--keep", metavar="DIR", help="build the libraries in DIR and keep them")
+    p.add_argument("--repeats", type=int, default=3, help="times the query mix is run (default 3; 1 also skips "
+                   "the second, alternating round of query runs)")
     p.set_defaults(func=cmd_bench_search)
 
 
@@ -134,6 +136,8 @@ def cmd_bench_search(ctx, args) -> None:
 
     if args.docs < 10:
         raise CuratorError("--docs must be at least 10")
+    if args.repeats < 1:
+        raise CuratorError("--repeats must be at least 1")
     result = run_bench(args.docs, queries_file=args.queries, seed=args.seed, keep=args.keep,
-                       progress=ctx.progress)
+                       repeats=args.repeats, progress=ctx.progress)
     ctx.emit(result, human)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import pickle
 from typing import Any
+
+from whoosh.writing import PostingPool
 
 from ..progress import Cancelled, CancelToken, ProgressFn
 from ..store import Store
@@ -12,6 +15,65 @@ from .index import IndexFolder
 from .schema import document
 
 PAGE = 500
+CHUNK = 8192  # postings pickled per call when the writer spills sorted runs to disk
+
+
+class ChunkedPool(PostingPool):
+    """Whoosh's external sort pickles every posting separately when it spills to disk (a third of a full
+    build); this writes and reads runs in chunks, which Python's pickle does far faster."""
+
+    def _write_run(self, f, items):  # type: ignore[override]
+        chunk = []
+        for item in items:
+            chunk.append(item)
+            if len(chunk) >= CHUNK:
+                pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+                chunk = []
+        if chunk:
+            pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+        f.close()
+
+    def _read_run(self, path):  # type: ignore[override]
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    chunk = pickle.load(f)
+                except EOFError:
+                    return
+                yield from chunk
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+class PreloadedLengths:
+    """Field lengths read once per field instead of once per posting while postings are written."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._fields: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self._fields.get(fieldname)
+        if lengths is None:
+            read = self._reader.doc_field_length
+            lengths = self._fields[fieldname] = [read(d, fieldname, default)
+                                                 for d in range(self._reader.doc_count_all())]
+        return lengths[docnum]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
+
+
+def tuned_writer(ix: Any, **kwargs: Any) -> Any:
+    """A writer for bulk writes: chunked spill files and preloaded field lengths (same index format)."""
+    writer = ix.writer(limitmb=WRITER_MB, **kwargs)
+    if type(writer.pool) is PostingPool:
+        writer.pool = ChunkedPool(writer._tempstorage, writer.newsegment, limitmb=WRITER_MB)
+    original = writer.per_document_reader
+    writer.per_document_reader = lambda: PreloadedLengths(original())
+    return writer
 WRITER_MB = 96  # memory the writer may use before spilling sorted runs to disk (RSS goal: ≤ 300 MB)
 
 
@@ -20,7 +82,7 @@ def build_index(folder: IndexFolder, store: Store, progress: ProgressFn,
     """Index every live record; returns (folder name, index, documents). Cancel leaves nothing behind."""
     total = store.scalar("SELECT COUNT(*) FROM case_studies WHERE deleted IS NULL") or 0
     name, ix = folder.create()
-    writer = ix.writer(limitmb=WRITER_MB)
+    writer = tuned_writer(ix)
     done = 0
     try:
         last = ""

@@ -19,27 +19,31 @@ from typing import Any
 from whoosh import query as wq
 
 from ..errors import CuratorError
-from ..history import Changes, now_iso
+from ..history import now_iso
 from ..progress import Cancelled, CancelToken, ProgressFn, no_progress
-from . import index as index_mod
 from . import schema as S
-from .index import IndexFolder, LockError, SegmentCache, in_step, read_state, write_records, write_state
-from .query import QueryError, compile_query, filter_query
+from .index import (
+    IndexFolder,
+    LockError,
+    SegmentCache,
+    in_step,
+    open_searcher,
+    read_state,
+    write_state,
+)
+from .query import QueryError, compile_query, filter_query, relax
 from .snippets import snippet
 from .suggest import quick_query, suggestion
+from .sync import SEARCH_WAIT, IndexSync
 
 log = logging.getLogger("curator.search")
 FACETS = {"region": S.REGION, "ics": S.ICS, "clinical_areas": S.AREAS, "population_groups": S.GROUPS,
           "status": S.STATUS, "year": S.YEAR, "programme": S.PROGRAMME}
 MULTI = {"clinical_areas", "population_groups"}
 MAX_LIMIT = 1000
-SEARCH_WAIT = 0.1  # a search waits this long for another process's writer before answering from what it has
-LOCK_RETRY = 2.0  # after a failed wait, searches do not wait again for this many seconds
-LOCKED_NOTICE = ("another Curator window is updating the search index; your change is saved and will appear "
-                 "in search within moments")
 
 
-class SearchService:
+class SearchService(IndexSync):
     """The library's full-text search (``library.extensions["search"]``)."""
 
     def __init__(self, library: Any) -> None:
@@ -50,15 +54,17 @@ class SearchService:
         self._ix: Any = None
         self._name: str | None = None
         self._searcher: Any = None
+        self._reuse: Any = None  # the previous searcher's reader, whose unchanged segments the next one reuses
         self._packed: list[tuple | None] = []
         self._cache = SegmentCache()
         self._known_gen: int | None = None
         self._gen_at_attach = self.store.generation
-        self._locked_until = 0.0
         self.notice: str | None = None
+        self._init_sync()
 
     # -- opening, staleness, repair -------------------------------------------------------------------------
     def _ensure(self) -> None:
+        self._apply_pending()
         if self._ix is None:
             self._open()
         else:
@@ -72,8 +78,8 @@ class SearchService:
             return
         try:
             ix = self.folder.open(name)
-            searcher = ix.searcher()
-            self._packed = self._cache.load(searcher.reader())
+            searcher = open_searcher(ix)
+            self._packed = self._cache.load(searcher.reader(), self.folder.root / name)
         except Exception as err:  # noqa: BLE001 - any damage to a derived index means: rebuild it
             log.warning("search index %s unreadable (%s); rebuilding", name, err)
             self._rebuild_locked(progress, None, reason="the search index was damaged")
@@ -89,6 +95,7 @@ class SearchService:
         self._name, self._ix, self._searcher = name, ix, searcher
         if old is not None and old is not searcher:
             old.close()
+        self._drop_reuse()
 
     def _check_fresh(self) -> None:
         """Cheap per-search check for changes made by another process (or a rebuild elsewhere)."""
@@ -106,18 +113,26 @@ class SearchService:
         self._known_gen = generation
 
     def _searcher_reset(self) -> None:
+        """Forget the searcher after a commit; its segment readers are reused by the next one."""
         if self._searcher is not None:
-            self._searcher.close()
+            self._drop_reuse()
+            self._reuse = self._searcher.reader()
         self._searcher = None
+
+    def _drop_reuse(self) -> None:
+        if self._reuse is not None:
+            self._reuse.close()
+            self._reuse = None
 
     def _get_searcher(self) -> Any:
         if self._searcher is None:
-            self._searcher = self._ix.searcher()
-            self._packed = self._cache.load(self._searcher.reader())
+            self._searcher = open_searcher(self._ix, self._reuse)
+            self._reuse = None
+            self._packed = self._cache.load(self._searcher.reader(), self.folder.root / self._name)
         return self._searcher
 
     def _diff(self, searcher: Any) -> dict[str, list[str]]:
-        packed = self._cache.load(searcher.reader())
+        packed = self._cache.load(searcher.reader(), self.folder.root / self._name)
         indexed: dict[str, int] = {}
         extra: list[str] = []
         for docnum in searcher.reader().all_doc_ids():
@@ -149,59 +164,6 @@ class SearchService:
         write_state(self.store, self._name, self._ix, generation)
         self._known_gen = generation
 
-    def _write(self, ids: list[str], wait: float) -> bool:
-        """Index these ids; False (and a notice) if another process holds the writer lock."""
-        if time.monotonic() < self._locked_until:
-            self.notice = LOCKED_NOTICE
-            return False
-        try:
-            write_records(self._ix, self.store, ids, timeout=wait)
-        except LockError:
-            self._locked_until = time.monotonic() + LOCK_RETRY
-            self.notice = LOCKED_NOTICE
-            return False
-        return True
-
-    def _flush_pending(self) -> None:
-        pending = [r["case_id"] for r in self.store.query("SELECT case_id FROM search_pending")]
-        if not pending or not self._write(pending, SEARCH_WAIT):
-            return
-        with self.store.transaction() as conn:
-            conn.executemany("DELETE FROM search_pending WHERE case_id=?", [(i,) for i in pending])
-        self._searcher_reset()
-
-    # -- keeping in step --------------------------------------------------------------------------------------
-    def on_change(self, changes: Changes) -> None:
-        """Listener: index what one committed operation changed, before the caller returns."""
-        with self._lock:
-            if changes.everything:
-                if self._ix is not None:
-                    self._repair()
-                return
-            ids = sorted(changes.ids | changes.removed)
-            if self._ix is None:
-                name = self.folder.current_name()
-                if name is None:
-                    return  # the first search builds it
-                try:
-                    ix = self.folder.open(name)
-                except Exception:  # noqa: BLE001 - damaged: the next search rebuilds it
-                    return
-                self._install(name, ix)
-                if in_step(read_state(self.store), name, ix, self._gen_at_attach):
-                    self._known_gen = self._gen_at_attach
-            before = read_state(self.store).get("generation")
-            self._locked_until = 0.0  # a save always tries (and waits a little) for the lock
-            if not self._write(ids, index_mod.WRITER_WAIT):
-                with self.store.transaction() as conn:
-                    conn.executemany("INSERT OR IGNORE INTO search_pending(case_id) VALUES (?)", [(i,) for i in ids])
-                return
-            self._searcher_reset()
-            if self._known_gen is not None and before == str(self._known_gen):
-                generation = self.store.generation
-                write_state(self.store, self._name, self._ix, generation)
-                self._known_gen = generation
-
     # -- searching --------------------------------------------------------------------------------------------
     def _guarded(self, work: Any) -> dict[str, Any]:
         with self._lock:
@@ -213,10 +175,19 @@ class SearchService:
             except LockError as err:
                 raise CuratorError("another Curator process is rebuilding the search index; try again in a "
                                    "moment") from err
-            except Exception as err:  # noqa: BLE001 - a damaged index: rebuild from SQLite and answer anyway
-                log.warning("search failed on the index (%s); rebuilding it", err, exc_info=True)
-                self._rebuild_locked(no_progress, None, reason="the search index was damaged")
-                return work()
+            except Exception as err:  # noqa: BLE001 - reopen (a merge may have removed files); if it is damaged,
+                log.info("search failed on the open index (%s); reopening it", err)  # rebuild from SQLite
+                self._searcher_reset()
+                self._ix = None
+                try:
+                    self._ensure()
+                    return work()
+                except (CuratorError, Cancelled):
+                    raise
+                except Exception as again:  # noqa: BLE001
+                    log.warning("search index damaged (%s); rebuilding it", again, exc_info=True)
+                    self._rebuild_locked(no_progress, None, reason="the search index was damaged")
+                    return work()
 
     def search(self, query: str, filters: dict[str, list[str]] | None = None, limit: int = 50,
                offset: int = 0) -> dict[str, Any]:
@@ -245,8 +216,11 @@ class SearchService:
             ordered = sorted(docs, key=lambda d: self._packed[d][S.UPDATED], reverse=True)
             top = [(0.0, d) for d in ordered[offset:offset + limit]]
         else:
-            scored = wq.AndMaybe(matcher, parsed.boost) if parsed.boost is not None else matcher
-            results = searcher.search(scored, limit=offset + limit)
+            # positions were checked once (docs_for_query); rank with the cheaper word-only form, within the docs
+            relaxed = relax(matcher)
+            allow = set(docs) if relaxed is not matcher else None
+            scored = wq.AndMaybe(relaxed, parsed.boost) if parsed.boost is not None else relaxed
+            results = searcher.search(scored, limit=offset + limit, filter=allow)
             top = results.top_n[offset:]
         out = self._result(text, searcher, top, len(docs), self._facets(docs), parsed.marks, parsed.notice)
         if not docs and parsed.words:
@@ -259,8 +233,9 @@ class SearchService:
         matcher = _combine(query, self._filter(filters))
         if query is None:
             return self._result(text, searcher, [], 0, {}, set(), None)
-        results = searcher.search(matcher, limit=limit)
-        return self._result(text, searcher, results.top_n, len(results), {}, marks, notice)
+        results = searcher.search(matcher, limit=limit, optimize=False)  # scores every match: exact total
+        return self._result(text, searcher, results.top_n, len(results), {}, marks, notice,
+                            summary_only=True)
 
     def _facets(self, docs: list[int]) -> dict[str, dict[str, int]]:
         rows = [self._packed[d] for d in docs]
@@ -273,7 +248,7 @@ class SearchService:
         return out
 
     def _result(self, text: str, searcher: Any, top: list[tuple[float, int]], total: int, facets: dict,
-                marks: set[str], notice: str | None) -> dict[str, Any]:
+                marks: set[str], notice: str | None, summary_only: bool = False) -> dict[str, Any]:
         ids = [self._packed[d][S.ID] for _, d in top]
         records = {}
         if ids:
@@ -286,7 +261,7 @@ class SearchService:
             if record is None:
                 continue
             hits.append({"id": case_id, "title": record.get("title", ""), "score": round(float(score), 4),
-                         "snippet": snippet(record, marks)})
+                         "snippet": snippet(record, marks, summary_only)})
         if not facets:
             facets = {name: {} for name in FACETS}
         notice = notice or self.notice
@@ -310,16 +285,11 @@ class SearchService:
         started = time.perf_counter()
         name, ix, count = build_index(self.folder, self.store, progress, cancel)
         with self._lock:
-            searcher = ix.searcher()
-            self._cache.load(searcher.reader())
-            old = self._name
             self._install(name, ix, None)
-            searcher.close()
             self._repair()  # records changed while the new index was being built
             self.folder.publish(name)
             write_state(self.store, name, ix, self._known_gen or self.store.generation)
-            if old and old != name:
-                self.folder.remove_old(keep=name)
+            self.folder.remove_old(keep=name)
         return {"documents": count, "seconds": round(time.perf_counter() - started, 3)}
 
     def check(self) -> dict[str, Any]:
@@ -357,9 +327,19 @@ class SearchService:
             conn.execute("DELETE FROM saved_searches WHERE name=?", (name,))
 
     def close(self) -> None:
+        """Write queued changes, stop the writer thread, release the index."""
+        self._stopping = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
         with self._lock:
-            self._searcher_reset()
-            self._ix = None
+            try:
+                self._apply_pending()
+            finally:
+                self._searcher_reset()
+                self._drop_reuse()
+                self._ix = None
+        self._stopping = False
 
 
 def _combine(text_query: wq.Query | None, filter_q: wq.Query | None) -> wq.Query:

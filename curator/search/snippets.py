@@ -27,9 +27,10 @@ def _stem(word: str) -> str:
     return stem(prepare(word).casefold())
 
 
-def plain(text: str) -> str:
-    """Markdown reduced to the words a reader sees."""
-    return _SPACES.sub(" ", _MARKDOWN.sub(lambda m: m.group(1) or " ", text)).strip()
+def plain(text: str, edge: bool = False) -> str:
+    """Markdown reduced to the words a reader sees (``edge``: keep a leading/trailing space)."""
+    out = _SPACES.sub(" ", _MARKDOWN.sub(lambda m: m.group(1) or " ", text))
+    return out if edge else out.strip()
 
 
 def _pattern(marks: set[str]) -> re.Pattern[str] | None:
@@ -73,34 +74,40 @@ def _window(text: str, found: list[tuple[int, int, str]]) -> tuple[int, int, int
 
 
 def render(text: str, begin: int, end: int, found: list[tuple[int, int, str]]) -> str:
+    """Escape everything, drop Markdown marks, wrap the matched words of ``text[begin:end]`` in <b>."""
     parts = ["…" if begin > 0 else ""]
     pos = begin
     for start, stop, _ in found:
         if start < pos or stop > end:
             continue
-        parts.append(html.escape(text[pos:start]))
+        parts.append(html.escape(plain(text[pos:start], edge=True)))
         parts.append(f"<b>{html.escape(text[start:stop])}</b>")
         pos = stop
-    parts.append(html.escape(text[pos:end]))
+    parts.append(html.escape(plain(text[pos:end], edge=True)))
     if end < len(text):
         parts.append("…")
-    return "".join(parts)
+    return "".join(parts).strip()
 
 
-def snippet(record: dict[str, Any], marks: set[str]) -> str:
-    """The passage of summary, body, outcomes or lessons that best shows why the record matched."""
-    texts = [plain(record.get("summary") or ""), plain(record.get("body") or "")]
+def _texts(record: dict[str, Any]) -> list[str]:
     extra = [*(f"{o.get('measure', '')}: {o.get('value', '')}" for o in record.get("outcomes") or []
                if isinstance(o, dict)), *(record.get("lessons") or []), *(record.get("partners") or []),
              record.get("organisation") or "", *(record.get("local_groups") or [])]
-    texts.append(" · ".join(str(e) for e in extra if e))
+    return [record.get("summary") or "", record.get("body") or "", " · ".join(str(e) for e in extra if e)]
+
+
+def snippet(record: dict[str, Any], marks: set[str], summary_only: bool = False) -> str:
+    """The passage of summary, body, outcomes or lessons that best shows why the record matched.
+
+    Words are found in the raw Markdown (marks such as ``**`` never split a word); only the chosen passage
+    has its Markdown marks removed, so a long body costs one regex scan.
+    """
+    texts = _texts(record)[:1] if summary_only else _texts(record)
     pattern = _pattern(marks)
     best: tuple[int, str, int, int, list] | None = None
     if pattern is not None:
         for text in texts:
-            if not text:
-                continue
-            found = _matches(text, pattern, marks)
+            found = _matches(text, pattern, marks) if text else []
             if not found:
                 continue
             begin, end, score = _window(text, found)

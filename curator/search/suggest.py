@@ -9,8 +9,11 @@ from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 
 from .query import MAX_QUERY_CHARS, Builder, QueryError
+from .schema import analyse
 from .synonyms import tokens
 
+QUICK_PREFIX_CAP = 24  # as-you-type expands the word being typed to at most this many words
+QUICK_MIN_PREFIX = 3
 _WORD = re.compile(r"[^\W_](?:[\w&'.-]*\w)?")
 
 
@@ -26,9 +29,10 @@ def quick_query(text: str, reader: Any) -> tuple[wq.Query | None, set[str], str 
     typing = not text[-1:].isspace()
     for n, word in enumerate(words):
         if typing and n == len(words) - 1:
-            parts.append(builder.prefix(word, "quick"))
-            continue
-        toks = tokens(word)
+            if len(word) >= QUICK_MIN_PREFIX or len(words) == 1:
+                parts.append(builder.prefix(word, "quick", stemming=False, cap=QUICK_PREFIX_CAP))
+            continue  # one or two letters after other words: wait for more before narrowing
+        toks = analyse(word, stemming=False)
         builder.marks.update(toks)
         parts.extend(wq.Term("quick", t) for t in toks)
     if not parts:
@@ -46,8 +50,8 @@ def suggestion(searcher: Any, text: str, words: list[str]) -> str | None:
         if len(toks) != 1 or reader.doc_frequency("all", toks[0]) > 0:
             continue
         lower = word.casefold()
-        found = reader.terms_within("spell", lower, 2, prefix=1)
-        ranked = sorted(found, key=lambda t: (Levenshtein.distance(lower, t), -reader.doc_frequency("spell", t), t))
+        found = reader.terms_within("quick", lower, 2, prefix=1)
+        ranked = sorted(found, key=lambda t: (Levenshtein.distance(lower, t), -reader.doc_frequency("quick", t), t))
         for candidate in ranked[:5]:
             stem = tokens(candidate)
             if stem and reader.doc_frequency("all", stem[0]) > 0:

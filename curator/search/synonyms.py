@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..resources import resource
-from .schema import STEM
+from .schema import analyse
 
 #: Abbreviations that are also everyday words: only expanded when typed in capitals.
 EVERYDAY_WORDS = frozenset({"send", "ed", "gp", "af"})
 
 
 def tokens(text: str) -> tuple[str, ...]:
-    return tuple(t.text for t in STEM(text))
+    return tuple(analyse(text))
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,20 @@ def test_corrupt_segment_is_detected_and_rebuilt(search_library):
     assert service.check()["ok"]
 
 
+def test_damaged_saved_facet_values_fall_back_to_the_index(search_library):
+    service = search_library.extensions["search"]
+    expected = service.search("asthma")
+    folder = search_library.folder
+    search_library.close()
+    saved = list((folder / "index").glob("ix-*/facets-*.pickle"))
+    assert saved
+    for path in saved:
+        path.write_bytes(b"not a pickle")
+    with Library.open(folder, daily_backup=False) as again:
+        result = again.extensions["search"].search("asthma")
+        assert result["facets"] == expected["facets"] and ids(result) == ids(expected)
+
+
 def test_change_by_another_process_is_picked_up(search_library, tmp_path):
     service = search_library.extensions["search"]
     case_id = search_library.known["fh"]
@@ -136,7 +150,7 @@ def test_writer_lock_held_elsewhere_queues_the_change(search_library, monkeypatc
     service = search_library.extensions["search"]
     service.search("warm")
     import curator.search.index as index_mod
-    import curator.search.service as service_mod
+    import curator.search.sync as service_mod
 
     monkeypatch.setattr(index_mod, "WRITER_WAIT", 0.2)
     monkeypatch.setattr(service_mod, "LOCK_RETRY", 0.0)  # "within moments": no need to wait in a test
@@ -145,6 +159,7 @@ def test_writer_lock_held_elsewhere_queues_the_change(search_library, monkeypatc
     try:
         record, _ = search_library.create({"title": "Gondola outreach for canal-side flats", "ics": "E54000057"})
         assert record["id"]  # the save itself succeeded
+        service.flush()  # the writer thread tried, waited, and queued the id in SQLite
         queued = search_library.store.query("SELECT case_id FROM search_pending")
         assert [r["case_id"] for r in queued] == [record["id"]]
         assert "another Curator window" in (service.search("warm")["notice"] or "")
@@ -198,6 +213,44 @@ def test_restored_backup_brings_the_index_back_in_step(search_library):
     assert service.check()["ok"]
 
 
+def test_save_returns_before_indexing_and_search_still_sees_it(search_library):
+    service = search_library.extensions["search"]
+    service.search("warm")
+    records = [search_library.create({"title": f"Velodrome taster {n}", "ics": "E54000057"})[0] for n in range(5)]
+    # whether or not the writer thread has finished, a search waits for queued changes
+    assert service.search("velodrome")["total"] == 5
+    search_library.delete(records[0]["id"])
+    assert records[0]["id"] not in ids(service.search("velodrome"))
+
+
+def test_close_writes_queued_changes(search_library):
+    service = search_library.extensions["search"]
+    service.search("warm")
+    folder = search_library.folder
+    record, _ = search_library.create({"title": "Trampoline clinic", "ics": "E54000057"})
+    search_library.close()
+    with Library.open(folder, daily_backup=False) as again:
+        svc = again.extensions["search"]
+        assert ids(svc.search("trampoline")) == [record["id"]]
+        assert svc.check()["ok"]
+
+
+def test_many_saves_merge_small_segments(search_library, monkeypatch):
+    import curator.search.sync as service_mod
+
+    monkeypatch.setattr(service_mod, "MERGE_AT", 3)
+    service = search_library.extensions["search"]
+    service.search("warm")
+    case_id = search_library.known["dental"]
+    for n in range(6):
+        search_library.update(case_id, {"summary": f"visit number{n}"})
+        service.flush()
+    service._merge_small()
+    assert len(service._ix._segments()) <= 4
+    assert ids(service.search("number5")) == [case_id]
+    assert service.check()["ok"]
+
+
 def test_search_while_saving_from_another_thread(search_library):
     service = search_library.extensions["search"]
     service.search("warm")
@@ -223,3 +276,37 @@ def test_search_while_saving_from_another_thread(search_library):
         t.join()
     assert not errors
     assert ids(service.search("word7")) == [case_id]
+
+
+def test_large_import_uses_the_bulk_writer_and_stays_in_step(search_library, monkeypatch, demo_records):
+    import curator.search.index as index_mod
+    from curator.importers import ImportItem
+
+    monkeypatch.setattr(index_mod, "BULK", 5)
+    service = search_library.extensions["search"]
+    service.search("warm")
+    items = [ImportItem(f"n{i}", {"title": f"Allotment group {i} for carers", "ics": "E54000057",
+                                  "summary": f"Gardening sessions, cohort marigold{i}"}) for i in range(12)]
+    report = search_library.import_records(items, on_duplicate="keep", backup=False)
+    assert len(report.imported) == 12
+    assert service.search("allotment")["total"] == 12
+    assert service.check()["ok"]
+    search_library.undo()  # the whole import is one step
+    assert service.search("allotment")["total"] == 0
+
+
+def test_search_answers_from_the_old_index_during_a_rebuild(search_library):
+    service = search_library.extensions["search"]
+    before = ids(service.search("asthma"))
+    old_folder = (search_library.index_dir / "CURRENT").read_text().strip()
+    seen: list[list[str]] = []
+
+    def progress(done, total, message):
+        if not seen:  # mid-build: the new folder exists but is not yet the current one
+            assert (search_library.index_dir / "CURRENT").read_text().strip() == old_folder
+            seen.append(ids(service.search("asthma")))
+
+    service.rebuild(progress=progress)
+    assert seen == [before]
+    assert (search_library.index_dir / "CURRENT").read_text().strip() != old_folder
+    assert ids(service.search("asthma")) == before
