@@ -34,7 +34,7 @@ def test_bench_startup_reports_the_ratio_against_importing_qt():
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["docs"] == 40 and data["startup_seconds"] > data["qt_import_seconds"] > 0
-    assert data["ratio"] == round(data["startup_seconds"] / data["qt_import_seconds"], 2)
+    assert abs(data["ratio"] - data["startup_seconds"] / data["qt_import_seconds"]) < 0.05
 
 
 def test_bench_startup_refuses_nonsense():
