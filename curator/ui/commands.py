@@ -6,7 +6,7 @@ Kept apart from the layout in ``main_window.py``; the mixin expects the attribut
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData, QPoint
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
@@ -16,11 +16,12 @@ from ..importers import READERS, read_file
 from ..library import Library, plural
 from ..progress import CancelToken, ProgressFn
 from ..workflow import STATUS_LABELS, allowed
-from .editor import EditorDialog
-from .history_view import HistoryDialog
-from .import_dialog import ImportReportDialog
 from .queries import search_service
 from .workers import long_job
+
+if TYPE_CHECKING:
+    from .editor import EditorDialog
+# Dialogs are imported when first opened: the window shows its first answer sooner.
 
 
 def dropped_paths(mime: QMimeData) -> list[Path]:
@@ -74,9 +75,14 @@ class CommandsMixin:
         self.status_button.setEnabled(bool(moves))
 
     def refresh_undo(self) -> None:
-        self.runner.read(lambda: (self.library.undo_label(), self.library.redo_label()), on_done=self._undo_labels)
+        self._undo_serial = getattr(self, "_undo_serial", 0) + 1
+        serial = self._undo_serial
+        self.runner.read(lambda: (self.library.undo_label(), self.library.redo_label()),
+                         on_done=lambda labels: self._undo_labels(labels, serial))
 
-    def _undo_labels(self, labels: tuple[str | None, str | None]) -> None:
+    def _undo_labels(self, labels: tuple[str | None, str | None], serial: int) -> None:
+        if serial != self._undo_serial:
+            return  # two reads overlapped and this one was asked first: its labels are out of date
         for name, label in zip(("undo", "redo"), labels, strict=True):
             action = self.actions_[name]
             verb = "&Undo" if name == "undo" else "&Redo"
@@ -98,6 +104,8 @@ class CommandsMixin:
             self.runner.write(self.library.delete, self.current_record["id"])
 
     def show_history(self) -> None:
+        from .history_view import HistoryDialog
+
         if self.current_record is not None:
             dialog = HistoryDialog(self.library, self.runner, self.current_record["id"], self.current_record["title"],
                                    self)
@@ -116,6 +124,8 @@ class CommandsMixin:
     # -- editors ---------------------------------------------------------------------------------------
     def open_editor(self, case_id: str | None = None, draft_fields: dict[str, Any] | None = None,
                     draft_key: str | None = None) -> EditorDialog:
+        from .editor import EditorDialog
+
         key = draft_key or case_id
         if key and key in self.editors and self.editors[key].isVisible():
             self.editors[key].raise_()
@@ -177,6 +187,8 @@ class CommandsMixin:
         if report is None:
             self.statusBar().showMessage("Import cancelled before anything was read.", 8000)
             return
+        from .import_dialog import ImportReportDialog
+
         self.import_dialog = ImportReportDialog(report, self.library, self.runner, self)
         self.import_dialog.show()
 

@@ -29,12 +29,12 @@ from .queries import coverage_counts
 from .workers import Runner
 
 HEADERS = {
-    "adult_maternity": "Maternity", "adult_smi": "SMI", "adult_respiratory": "Respir-\natory",
-    "adult_cancer": "Cancer", "adult_hypertension_lipids": "Hypert.\n& lipids", "cyp_asthma": "CYP\nasthma",
-    "cyp_diabetes": "CYP\ndiabetes", "cyp_epilepsy": "CYP\nepilepsy", "cyp_oral_health": "CYP oral\nhealth",
-    "cyp_mental_health": "CYP mental\nhealth", "cross_smoking_cessation": "Smoking", "ext_vaccination": "Vaccin-\nation",
-    "ext_cvd_other": "CVD\nother", "ext_elective": "Elective", "ext_digital_inclusion": "Digital",
-    "ext_social_prescribing": "Social\nprescr.", "ext_liver": "Liver", "ext_other": "Other",
+    "adult_maternity": "Mater-\nnity", "adult_smi": "SMI", "adult_respiratory": "Respir-\natory",
+    "adult_cancer": "Cancer", "adult_hypertension_lipids": "Hyper-\ntension,\nlipids", "cyp_asthma": "CYP\nasthma",
+    "cyp_diabetes": "CYP\ndiabetes", "cyp_epilepsy": "CYP\nepilepsy", "cyp_oral_health": "CYP\noral\nhealth",
+    "cyp_mental_health": "CYP\nmental\nhealth", "cross_smoking_cessation": "Smok-\ning", "ext_vaccination": "Vacc-\nination",
+    "ext_cvd_other": "CVD\nother", "ext_elective": "Elect-\nive", "ext_digital_inclusion": "Digital",
+    "ext_social_prescribing": "Social\npres-\ncribing", "ext_liver": "Liver", "ext_other": "Other",
 }
 SCOPES = (("All case studies (not in the trash)", None),
           ("Accepted and published only", ["accepted", "published"]),
@@ -85,8 +85,9 @@ class CoverageView(QWidget):
             self.table.horizontalHeaderItem(col).setToolTip(term.label)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header.setDefaultSectionSize(max(62, self.fontMetrics().horizontalAdvance("mental health") + 6))
-        header.setMinimumHeight(self.fontMetrics().height() * 2 + 12)
+        header.setDefaultSectionSize(self.fontMetrics().horizontalAdvance("diabetes") + 10)
+        header.setMinimumHeight(self.fontMetrics().height() * 3 + 12)
+        self.table.verticalHeader().setMaximumWidth(self.fontMetrics().horizontalAdvance("M" * 22))
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.cellClicked.connect(self._clicked)
@@ -122,6 +123,7 @@ class CoverageView(QWidget):
         gaps = 0
         for r, (name, codes, is_region) in enumerate(rows):
             header = self.table.verticalHeaderItem(r)
+            header.setToolTip(name)
             if is_region:
                 header.setFont(bold)
             covered = 0

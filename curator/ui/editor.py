@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,7 +36,19 @@ from ..model import FIELD_LABELS, empty_record
 from ..vocab import vocabularies
 from ..workflow import STATUS_LABELS
 from .drafts import Drafts
-from .editor_widgets import CheckList, IcsPicker, MarkdownEdit, RowTable, StringList
+from .editor_widgets import (
+    CheckList,
+    IcsPicker,
+    MarkdownEdit,
+    RowTable,
+    StringList,
+    SubForm,
+    area_entries,
+    group_entries,
+    line_edit,
+    shown_text,
+    year_value,
+)
 from .workers import Runner
 
 ERROR_STYLE = "color: #d5281b; font-weight: bold"
@@ -50,31 +62,6 @@ class Binding:
     widget: QWidget
     error: QLabel
     tab: int
-
-
-class _SubForm(QWidget):
-    changed = Signal()
-
-
-def _line(name: str, tip: str = "") -> QLineEdit:
-    edit = QLineEdit()
-    edit.setAccessibleName(name)
-    edit.setToolTip(tip or name)
-    return edit
-
-
-def _area_entries() -> list[tuple[str | None, str, int]]:
-    vocab = vocabularies()
-    out: list[tuple[str | None, str, int]] = []
-    for cohort, title in (("adults", "Adults"), ("children_young_people", "Children and young people"),
-                          ("cross_cutting", "Cross-cutting"), ("other", "Other areas")):
-        out.append((None, title, 0))
-        out += [(t.id, t.label, 1) for t in vocab.areas if vocab.area_cohort(t.id) == cohort]
-    return out
-
-
-def _group_entries() -> list[tuple[str | None, str, int]]:
-    return [(t.id, t.label, 1 if t.extra.get("parent") else 0) for t in vocabularies().groups]
 
 
 class EditorDialog(QDialog):
@@ -154,7 +141,7 @@ class EditorDialog(QDialog):
         self.bindings[field] = Binding(get, put, widget, error, tab)
 
     def _text(self, field: str, tab: int, tip: str = "") -> QLineEdit:
-        edit = _line(FIELD_LABELS.get(field, field), tip)
+        edit = line_edit(FIELD_LABELS.get(field, field), tip)
         self._bind(field, tab, edit, edit.text, lambda v, e=edit: e.setText("" if v is None else str(v)))
         return edit
 
@@ -172,17 +159,17 @@ class EditorDialog(QDialog):
         self.ahsn.changed = self.ahsn.currentTextChanged  # type: ignore[attr-defined]
         self._text("programme", 0, "e.g. Innovation for Healthcare Inequalities Programme (InHIP)")
         self._text("period", 0, "As submitted, e.g. '6-month pilot from February 2023'")
-        year = _line(FIELD_LABELS["year"], "A four-digit year such as 2023")
-        self._bind("year", 0, year, lambda: _year(year.text()), lambda v: year.setText("" if v is None else str(v)))
-        review = _line(FIELD_LABELS["review_by"], "YYYY-MM-DD, e.g. 2027-03-31")
+        year = line_edit(FIELD_LABELS["year"], "A four-digit year such as 2023")
+        self._bind("year", 0, year, lambda: year_value(year.text()), lambda v: year.setText("" if v is None else str(v)))
+        review = line_edit(FIELD_LABELS["review_by"], "YYYY-MM-DD, e.g. 2027-03-31")
         self._bind("review_by", 0, review, lambda: review.text().strip() or None, lambda v: review.setText(v or ""))
         self.status_label = QLabel(STATUS_LABELS.get(self.original["status"], self.original["status"]))
         self.status_label.setToolTip("Change the status from the toolbar or the list's context menu")
         self.forms[0].addRow("Status:", self.status_label)
 
         for field, tab, widget in (
-            ("clinical_areas", 1, CheckList(_area_entries(), FIELD_LABELS["clinical_areas"])),
-            ("population_groups", 1, CheckList(_group_entries(), FIELD_LABELS["population_groups"])),
+            ("clinical_areas", 1, CheckList(area_entries(), FIELD_LABELS["clinical_areas"])),
+            ("population_groups", 1, CheckList(group_entries(), FIELD_LABELS["population_groups"])),
             ("local_groups", 1, StringList(FIELD_LABELS["local_groups"])),
             ("action_areas", 1, CheckList([(t.id, t.label, 0) for t in vocab.actions], FIELD_LABELS["action_areas"])),
             ("summary", 2, MarkdownEdit(FIELD_LABELS["summary"])),
@@ -198,7 +185,7 @@ class EditorDialog(QDialog):
             if isinstance(widget, CheckList):
                 widget.setMinimumHeight(min(22 * widget.count() + 8, 420))
             if isinstance(widget, MarkdownEdit):
-                widget.setMinimumHeight(220)
+                widget.setMinimumHeight(170 if field == "summary" else 420)
             self._bind(field, tab, widget, widget.value, widget.set_value)
         self._text("evaluation_type", 3, "e.g. service evaluation, audit, pilot with before/after data")
         self._text("source_url", 4, "A public link to the source")
@@ -224,7 +211,7 @@ class EditorDialog(QDialog):
                 widget.setAccessibleName(label)
                 form.addRow("", widget)
             else:
-                widget = _line(label)
+                widget = line_edit(label)
                 form.addRow(f"{label}:", widget)
             widgets[key] = widget
         state: dict[str, Any] = {}
@@ -237,7 +224,7 @@ class EditorDialog(QDialog):
                 else:
                     text = widget.text()  # type: ignore[attr-defined]
                     original = out.get(key)
-                    out[key] = original if isinstance(original, bool) and text == _show(original) else text
+                    out[key] = original if isinstance(original, bool) and text == shown_text(original) else text
             return out
 
         def put(value: Any) -> None:
@@ -246,9 +233,9 @@ class EditorDialog(QDialog):
                 if isinstance(widget, QCheckBox):
                     widget.setChecked(bool(state["value"].get(key)))
                 else:
-                    widget.setText(_show(state["value"].get(key)))  # type: ignore[attr-defined]
+                    widget.setText(shown_text(state["value"].get(key)))  # type: ignore[attr-defined]
 
-        group = _SubForm()
+        group = SubForm()
         layout = QVBoxLayout(group)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(holder)
@@ -407,19 +394,3 @@ class EditorDialog(QDialog):
 
     def reject(self) -> None:  # Esc goes through closeEvent, so it asks too
         self.close()
-
-
-def _year(text: str) -> Any:
-    text = text.strip()
-    if not text:
-        return None
-    return int(text) if text.isdigit() else text
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    return "" if value is None else str(value)
-
-
-__all__ = ["EditorDialog", "Qt"]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..vocab import vocabularies
+from .facets import COHORTS
 from .preview import render_markdown
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole
@@ -300,3 +302,42 @@ class MarkdownEdit(QWidget):
         self.edit.setPlainText(text or "")
         self.edit.blockSignals(False)
         self.refresh_preview()
+
+
+class SubForm(QWidget):
+    """A few fields edited as one value (contact, declarations, sign-off)."""
+
+    changed = Signal()
+
+
+def line_edit(name: str, tip: str = "") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setAccessibleName(name)
+    edit.setToolTip(tip or name)
+    return edit
+
+
+def area_entries() -> list[tuple[str | None, str, int]]:
+    vocab = vocabularies()
+    out: list[tuple[str | None, str, int]] = []
+    for cohort, title in COHORTS:
+        out.append((None, title, 0))
+        out += [(t.id, t.label, 1) for t in vocab.areas if vocab.area_cohort(t.id) == cohort]
+    return out
+
+
+def group_entries() -> list[tuple[str | None, str, int]]:
+    return [(t.id, t.label, 1 if t.extra.get("parent") else 0) for t in vocabularies().groups]
+
+
+def year_value(text: str) -> Any:
+    text = text.strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() else text
+
+
+def shown_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return "" if value is None else str(value)

@@ -28,6 +28,7 @@ from ..errors import CuratorError
 from ..importers import ImportItem
 from ..library import Library
 from ..model import FIELD_LABELS, normalise
+from ..vocab import vocabularies
 from .workers import Runner
 
 COMPARE_FIELDS = ("title", "organisation", "ics", "year", "programme", "clinical_areas", "population_groups",
@@ -44,18 +45,29 @@ def _cell(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
+def _readable(field: str, value: Any) -> Any:
+    """Codes and ids as the labels people know (the comparison is for reading, not for storing)."""
+    vocab = vocabularies()
+    if field == "ics" and isinstance(value, str) and value in vocab.ics.by_id:
+        return f"{vocab.ics.by_id[value].label} ({value})"
+    vocabulary = {"clinical_areas": vocab.areas, "population_groups": vocab.groups}.get(field)
+    if vocabulary is not None and isinstance(value, list):
+        return [vocabulary.by_id[v].short_label if v in vocabulary.by_id else v for v in value]
+    return value
+
+
 def compare_html(incoming: dict[str, Any], existing: dict[str, Any]) -> str:
     """A two-column table of the fields that tell records apart; differing rows are highlighted."""
     rows = []
     for field in COMPARE_FIELDS:
-        a, b = incoming.get(field), existing.get(field)
+        a, b = _readable(field, incoming.get(field)), _readable(field, existing.get(field))
         if a in (None, "", [], {}) and b in (None, "", [], {}):
             continue
         style = " style='background:#fff4c2'" if a != b and field != "updated" else ""
         rows.append(f"<tr{style}><td><b>{html.escape(FIELD_LABELS.get(field, field.title()))}</b></td>"
                     f"<td>{_cell(a)}</td><td>{_cell(b)}</td></tr>")
     return ("<table border='1' cellpadding='4' style='border-collapse:collapse' width='100%'>"
-            "<tr><th align='left'>Field</th><th align='left'>In the file</th>"
+            "<tr><th align='left' width='20%'>Field</th><th align='left'>In the file</th>"
             f"<th align='left'>In the library ({html.escape(str(existing.get('id', '')))})</th></tr>"
             + "".join(rows) + "</table>")
 
@@ -110,8 +122,10 @@ class ImportReportDialog(QDialog):
         page = QWidget()
         self.dup_list = QListWidget()
         self.dup_list.setAccessibleName("Near-duplicates")
+        self.dup_list.setWordWrap(True)
+        self.dup_list.setSpacing(2)
         for i, dup in enumerate(dups):
-            item = QListWidgetItem(f"{dup['title']}\n  ≈ {dup['match_id']} {dup['match_title']}")
+            item = QListWidgetItem(f"{dup['title']}\n≈ {dup['match_id']}: {dup['match_title']}")
             item.setData(INDEX_ROLE, i)
             item.setToolTip(dup["source"])
             self.dup_list.addItem(item)
@@ -143,7 +157,7 @@ class ImportReportDialog(QDialog):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.dup_list)
         split.addWidget(right)
-        split.setSizes([300, 700])
+        split.setSizes([340, 660])
         layout = QVBoxLayout(page)
         layout.addWidget(split)
         self.dup_list.currentRowChanged.connect(self._show_duplicate)

@@ -69,6 +69,7 @@ class MainWindow(CommandsMixin, QMainWindow):
         self.last_result: dict[str, Any] = {}
         self.current_record: dict[str, Any] | None = None
         self.import_dialog: Any = None
+        self._record_serial = 0
         self.drafts_prompt: Any = None
         self.setWindowTitle(f"Curator — {library.folder}")
         self.setAcceptDrops(True)
@@ -130,7 +131,7 @@ class MainWindow(CommandsMixin, QMainWindow):
         self.splitter.addWidget(middle)
         self.splitter.addWidget(self.preview)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([270, 740, 350])
+        self.splitter.setSizes([250, 770, 340])
         self.coverage = CoverageView(self.library, self.runner)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.splitter, "Case studies")
@@ -261,16 +262,18 @@ class MainWindow(CommandsMixin, QMainWindow):
         self.facets.set_filters(filters)
 
     # -- selection and preview -------------------------------------------------------------------------
-    def load_selected(self) -> None:
-        case_id = self.results.current_id()
+    def load_selected(self, case_id: str | None = None) -> None:
+        case_id = case_id or self.results.current_id()
         if case_id is None:
             return
-        self.runner.read(self.library.get, case_id, on_done=self._record_loaded,
+        self._record_serial += 1
+        serial = self._record_serial
+        self.runner.read(self.library.get, case_id, on_done=lambda record: self._record_loaded(record, serial),
                          on_error=lambda err: self.preview.show_empty(str(err)))
 
-    def _record_loaded(self, record: dict[str, Any]) -> None:
-        if record["id"] != self.results.current_id():
-            return  # the selection moved on while it loaded
+    def _record_loaded(self, record: dict[str, Any], serial: int) -> None:
+        if serial != self._record_serial or record["id"] != self.results.current_id():
+            return  # the selection moved on, or a newer read of it was asked for, while this one ran
         self.current_record = record
         self.preview.show_record(record)
         self.update_record_actions()
@@ -289,7 +292,7 @@ class MainWindow(CommandsMixin, QMainWindow):
                 self.preview.show_empty("That case study was moved to the trash (Ctrl+Z brings it back).")
                 self.update_record_actions()
             else:
-                self.runner.read(self.library.get, shown, on_done=self._record_loaded)
+                self.load_selected(shown)
         self.statusBar().showMessage(changes.label, 8000)
 
     def _tab_changed(self, index: int) -> None:
@@ -332,9 +335,10 @@ class MainWindow(CommandsMixin, QMainWindow):
                 event.ignore()
                 return
         self.save_state()
-        self.runner.shutdown()
         if self._listener in self.library.listeners:
             self.library.listeners.remove(self._listener)
+        self.search.stop()
+        self.runner.shutdown()
         event.accept()
 
     def context_status_menu(self) -> QMenu:

@@ -50,7 +50,12 @@ def _esc(value: Any) -> str:
 
 
 def _labels(ids: list[str], vocabulary: Any) -> list[str]:
-    return [vocabulary.by_id[i].short_label if i in vocabulary.by_id else i for i in ids]
+    """Short labels; a long one loses its parenthesis ('Other locally defined PLUS group (free text, …)')."""
+    out = []
+    for i in ids:
+        label = vocabulary.by_id[i].short_label if i in vocabulary.by_id else i
+        out.append(re.sub(r"\s*\(.*\)\s*$", "", label) if len(label) > 60 else label)
+    return out
 
 
 def _list(items: list[str]) -> str:

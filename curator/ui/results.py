@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QPalette, QTextDocument
+from PySide6.QtGui import QFont, QFontMetrics, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -96,7 +96,10 @@ class TitleDelegate(QStyledItemDelegate):
     """Title on the first line, the snippet (HTML-safe, <b> marks) greyed on the second."""
 
     def _document(self, option: QStyleOptionViewItem, index: QModelIndex) -> QTextDocument:
-        title = html.escape(str(index.data(Qt.ItemDataRole.DisplayRole) or ""))
+        plain = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        bold = QFont(option.font)
+        bold.setBold(True)
+        title = html.escape(QFontMetrics(bold).elidedText(plain, Qt.TextElideMode.ElideRight, option.rect.width() - 6))
         snippet = str(index.data(SNIPPET_ROLE) or "")
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         grey = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText)
@@ -104,7 +107,7 @@ class TitleDelegate(QStyledItemDelegate):
         doc.setDefaultFont(option.font)
         doc.setDocumentMargin(2)
         lines = f"<div><b>{title}</b></div>"
-        if snippet and snippet.replace("<b>", "").replace("</b>", "") != title:
+        if snippet and snippet.replace("<b>", "").replace("</b>", "") != html.escape(plain):
             lines += f"<div style='color:{grey.name()}'>{snippet}</div>"
         elif snippet:
             lines = f"<div>{snippet.replace('<b>', '<b><u>').replace('</b>', '</u></b>')}</div>"
@@ -155,7 +158,7 @@ class ResultsView(QTableView):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         metrics = self.fontMetrics()
-        for column, sample in ((1, "Cheshire and Mer"), (2, "East of Engl"), (3, "Hypertension ca"),
+        for column, sample in ((1, "Cheshire and Me"), (2, "East of Engl"), (3, "Hypertension"),
                                (4, "In review"), (5, "2026-11-23")):
             self.setColumnWidth(column, metrics.horizontalAdvance(sample) + 14)
         header.setMinimumSectionSize(metrics.horizontalAdvance("Title") + 24)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..library import Library
@@ -27,12 +27,14 @@ class _Signals(QObject):
     progress = Signal(int, int, str)
 
 
-class Task(QRunnable):
-    """One call of ``fn`` on a pool thread; ``signals.done``/``failed`` deliver the outcome to the UI thread."""
+class Task:
+    """One call of ``fn`` on a pool thread; ``signals.done``/``failed`` deliver the outcome to the UI thread.
+
+    The pool is given the bound ``run`` (Qt wraps and owns its own runnable), never a Python-owned QRunnable:
+    the pool still touches a runnable after ``run`` returns, and freeing one from Python then corrupts memory.
+    """
 
     def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # Python owns it (Runner._live) until its signal has been handled
         self.signals = _Signals()
         self.fn, self.args, self.kwargs = fn, args, kwargs
 
@@ -59,9 +61,12 @@ class Runner(QObject):
         self.on_error = on_error
         self._live: set[Task] = set()
         self.pending_writes = 0
+        self.closed = False  # after shutdown: no new work starts and late answers are dropped
 
     def _start(self, pool: QThreadPool, task: Task, on_done: Callable[[Any], None] | None,
                on_error: ErrorHandler | None, write: bool) -> Task:
+        if self.closed:
+            return task  # the window is closing: the library is about to close under it
         self._live.add(task)
 
         def finish() -> None:
@@ -73,14 +78,15 @@ class Runner(QObject):
 
         def done(result: Any) -> None:
             try:
-                if on_done is not None:
+                if on_done is not None and not self.closed:
                     on_done(result)
             finally:
                 finish()
 
         def failed(err: BaseException) -> None:
             try:
-                (on_error or self.on_error)(err)
+                if not self.closed:
+                    (on_error or self.on_error)(err)
             finally:
                 finish()
 
@@ -88,7 +94,7 @@ class Runner(QObject):
         task.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
         if write:
             self.pending_writes += 1
-        pool.start(task)
+        pool.start(task.run)
         return task
 
     def read(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
@@ -101,6 +107,7 @@ class Runner(QObject):
 
     def shutdown(self) -> None:
         """Let running work finish (a write is never cut half-way) before the library closes."""
+        self.closed = True
         self.reads.waitForDone()
         self.writes.waitForDone()
 
@@ -177,6 +184,9 @@ class SearchController(QObject):
             self.run_now()
         else:
             self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
 
     def run_now(self) -> None:
         self.serial += 1
