@@ -187,6 +187,7 @@ class ChairWindow(QMainWindow):
         inner.addWidget(self.progress)
         self.table = self._table(SUMMARY_COLUMNS, "Summary of the round, best first")
         self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by rank
         self.table.itemSelectionChanged.connect(self.show_detail)
         self.table.itemActivated.connect(lambda _: self.record_decision())
         self.detail = QTextBrowser()
@@ -295,9 +296,7 @@ class ChairWindow(QMainWindow):
                 self.table.setItem(r, c, item)
         self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
-        self.table.sortByColumn(header.sortIndicatorSection() if header.isSortIndicatorShown() else 0,
-                                header.sortIndicatorOrder() if header.isSortIndicatorShown()
-                                else Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())  # the chair's choice
 
     def shown_ids(self) -> list[str]:
         """The case studies in the order the table shows them now (tests and keyboard users)."""
