@@ -38,8 +38,8 @@ IMPORT_CHUNK = 500
 
 #: Extensions attached to every opened library ("module:function(library)"), e.g. the search index.
 EXTENSIONS: list[str] = ["curator.search.integration:attach"]
-#: Checks run on every saved record ("module:function(record) -> list[str]"); they warn, never refuse.
-SAVE_CHECKS: list[str] = ["curator.pii:warnings_for"]
+#: Checks run on every saved record ("module:function(record, library) -> list[str]"); they warn, never refuse.
+SAVE_CHECKS: list[str] = ["curator.word.pii_gate:save_warnings"]
 
 
 def _load(spec: str) -> Callable[..., Any] | None:
@@ -54,13 +54,13 @@ def _load(spec: str) -> Callable[..., Any] | None:
     return getattr(loaded, func)
 
 
-def save_warnings(record: dict[str, Any]) -> list[str]:
+def save_warnings(record: dict[str, Any], library: Library) -> list[str]:
     """Warnings from the save checks (e.g. possible patient-identifiable data) for a record about to be saved."""
     out: list[str] = []
     for spec in SAVE_CHECKS:
         check = _load(spec)
         if check is not None:
-            out.extend(check(record))
+            out.extend(check(record, library))
     return out
 
 
@@ -265,7 +265,7 @@ class Library:
     def create(self, raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         """Save a new case study (from the editor or a script); returns the record and warnings."""
         record, warnings = normalise(raw)
-        warnings += save_warnings(record)
+        warnings += save_warnings(record, self)
         with self.store.transaction():
             if not record.get("id") or self.store.exists(record["id"]):
                 record["id"] = self._unused_id()
@@ -289,7 +289,7 @@ class Library:
             current = before["record"]
             merged = {**current, **{k: v for k, v in fields.items() if k not in ("created", "updated")}}
             record, warnings = normalise(merged)
-            warnings += save_warnings(record)
+            warnings += save_warnings(record, self)
             if record["status"] != current["status"]:
                 check_transition(current["status"], record["status"])
             record["id"] = case_id
@@ -455,8 +455,12 @@ class Library:
                 continue
             for message in warnings:
                 report.warnings.append({"source": item.source, "message": message})
+            listed = {a.get("sha256") for a in record["attachments"]}  # a reader may list them with alt text
             for name, content in item.attachments:
-                record["attachments"].append({"name": name, "sha256": hashlib.sha256(content).hexdigest()})
+                digest = hashlib.sha256(content).hexdigest()
+                if digest not in listed:
+                    listed.add(digest)
+                    record["attachments"].append({"name": name, "sha256": digest})
 
             before = None
             given_id = record.get("id")

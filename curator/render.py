@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
 import markdown
 import nh3
@@ -30,20 +31,32 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
-def sanitise_html(fragment: str) -> str:
-    """Remove anything executable or remote from an HTML fragment."""
-    cleaned = nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=LINK_SCHEMES | {"data"},
+def sanitise_html(fragment: str, tags: set[str] | None = None) -> str:
+    """Remove anything executable or remote from an HTML fragment; ``tags`` narrows the allow-list further."""
+    allowed = ALLOWED_TAGS if tags is None else ALLOWED_TAGS & tags
+    attributes = {tag: attrs for tag, attrs in ALLOWED_ATTRIBUTES.items() if tag in allowed}
+    cleaned = nh3.clean(fragment, tags=allowed, attributes=attributes, url_schemes=LINK_SCHEMES | {"data"},
                         attribute_filter=_attribute_filter, link_rel="noopener noreferrer")
     # an <img> whose remote src was removed carries nothing: drop it rather than show a broken picture
     return _IMG_WITHOUT_SRC.sub("", cleaned)
 
 
-def markdown_to_html(text: str) -> str:
-    """Render stored Markdown to sanitised HTML (tables and lists supported)."""
+_local = threading.local()
+
+
+def _parser() -> markdown.Markdown:
+    """One parser per thread, reset between texts: building it costs more than converting a field."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = markdown.Markdown(extensions=["tables", "sane_lists", "nl2br"], output_format="html")
+    return parser.reset()
+
+
+def markdown_to_html(text: str, tags: set[str] | None = None) -> str:
+    """Render stored Markdown to sanitised HTML (tables, lists; a single newline is a line break, as typed)."""
     if not text:
         return ""
-    rendered = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-    return sanitise_html(rendered)
+    return sanitise_html(_parser().convert(text), tags)
 
 
 def plain_to_html(text: str) -> str:

@@ -73,10 +73,19 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p.set_defaults(func=cmd_bench_export)
 
 
+def _docx_out(name: str) -> Path:
+    """Word writes .docx; a guide saved as 'guide.pdf' would be a Word file with the wrong name."""
+    path = Path(name)
+    if path.suffix.lower() != ".docx":
+        hint = " (add --pdf to get a PDF beside it)" if path.suffix.lower() == ".pdf" else ""
+        raise CuratorError(f"{name}: the file to write must end in .docx{hint}")
+    return path
+
+
 def cmd_template_submission(ctx, args) -> None:
     from ..word.submission import write_form
 
-    size = write_form(Path(args.out))
+    size = write_form(_docx_out(args.out))
     ctx.emit({"path": str(Path(args.out).resolve()), "bytes": size},
              f"Wrote the submission form to {args.out}; send it out, then 'import' the filled copies")
 
@@ -85,7 +94,7 @@ def cmd_export_submission(ctx, args) -> None:
     from ..word.submission import write_form
 
     record = ctx.library.get(args.id)
-    size = write_form(Path(args.out), record)
+    size = write_form(_docx_out(args.out), record)
     ctx.emit({"path": str(Path(args.out).resolve()), "id": args.id, "bytes": size},
              f"Wrote '{record['title']}' as a submission form to {args.out}")
 
@@ -99,7 +108,7 @@ def cmd_export_guide(ctx, args) -> int:
     from ..word.guide import PiiBlocked, export_guide
 
     try:
-        result = export_guide(ctx.library, Path(args.out), statuses=args.status, group_by=args.group_by,
+        result = export_guide(ctx.library, _docx_out(args.out), statuses=args.status, group_by=args.group_by,
                               template=Path(args.template) if args.template else None, title=args.title,
                               subtitle=args.subtitle, publisher=args.publisher, edition=args.edition, pdf=args.pdf,
                               progress=ctx.progress)

@@ -7,6 +7,7 @@ maps headings by their wording and reports where every heading, table, text box 
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ..errors import FileRefused
@@ -25,9 +26,23 @@ def read_docx(path: Path) -> list[ImportItem]:
             raise FileRefused(f"{path.name} is an empty submission form; fill in at least the title and import it "
                               "again")
         attachments, picture_notes = body_pictures(document)
-        return [ImportItem(path.name, raw, warnings=warnings, notes=notes + picture_notes, attachments=attachments)]
+        return [_with_alt_text(ImportItem(path.name, raw, warnings=warnings, notes=notes + picture_notes,
+                                          attachments=attachments))]
 
-    return [read_freeform(path, document, parts)]
+    return [_with_alt_text(read_freeform(path, document, parts))]
+
+
+def _with_alt_text(item: ImportItem) -> ImportItem:
+    """List each picture on the record with the alt text Word holds for it, so the guide can place it."""
+    alt_by_name = {n["name"]: n.get("alt", "") for n in item.notes if n.get("kind") == "picture"}
+    rows = item.raw.setdefault("attachments", []) if isinstance(item.raw, dict) else []
+    listed = {r.get("sha256") for r in rows if isinstance(r, dict)}
+    for name, content in item.attachments:
+        digest = hashlib.sha256(content).hexdigest()
+        if digest not in listed:
+            listed.add(digest)
+            rows.append({"name": name, "sha256": digest, **({"alt": alt_by_name[name]} if alt_by_name.get(name) else {})})
+    return item
 
 
 def _has_text(value: object) -> bool:

@@ -10,6 +10,7 @@ in from python-docx's default template, list numbering included, so headings and
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import docx
@@ -18,6 +19,16 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
+
+
+def insert_before(parent: Any, child: Any, successors: tuple[str, ...]) -> None:
+    """Insert ``child`` before the first of ``successors`` present (schema order), else append it."""
+    for tag in successors:
+        found = parent.find(qn(tag))
+        if found is not None:
+            found.addprevious(child)
+            return
+    parent.append(child)
 
 
 def mark_header_row(table: Any) -> None:
@@ -96,7 +107,7 @@ def add_hyperlink(paragraph: Any, text: str, url: str) -> Any:
     rpr.append(underline)
     run.append(rpr)
     t = OxmlElement("w:t")
-    t.text = text
+    t.text = xml_safe(text)
     t.set(qn("xml:space"), "preserve")
     run.append(t)
     link.append(run)
@@ -192,6 +203,10 @@ def _copy_numbering(document: Any, num_id: int) -> int:
 # -- fast writing ------------------------------------------------------------------------------------------
 W_P, W_R, W_T, W_PPR, W_RPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr"), qn("w:rPr")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_RTL_CHARS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+_RTL = re.compile(f"[{_RTL_CHARS}]")
+_RTL_SPAN = re.compile(f"([{_RTL_CHARS}](?:[\\s\\d.,،؛؟!-]*[{_RTL_CHARS}])*)")
 
 
 def style_id(document: Any, name: str) -> str:
@@ -235,21 +250,43 @@ def _append_block(document: Any, container: Any, element: Any) -> None:
         body.append(element)
 
 
+def xml_safe(text: str) -> str:
+    """Text XML can hold: Word's vertical tab and form feed (pasted line and page breaks) become line breaks, other
+    control characters (which XML 1.0 cannot carry at all) are dropped rather than failing the whole export."""
+    if not _ILLEGAL.search(text):
+        return text
+    return _ILLEGAL.sub(lambda m: "\n" if m.group(0) in "\x0b\x0c" else "", text)
+
+
+def is_rtl(text: str) -> bool:
+    """True if the text holds right-to-left script (Urdu, Arabic, Hebrew …): its run then carries w:rtl."""
+    return bool(_RTL.search(text))
+
+
 def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
-            color: RGBColor | None = None) -> Any:
-    """A run with plain text; tabs and line breaks go through python-docx, which writes w:tab and w:br."""
+            color: RGBColor | None = None) -> None:
+    """A run with plain text; tabs and line breaks go through python-docx, which writes w:tab and w:br.
+    Right-to-left stretches get runs of their own marked w:rtl, so Welsh or English around them stays LTR."""
+    text = xml_safe(text)
+    rtl = is_rtl(text)
+    if rtl and not _RTL_SPAN.fullmatch(text.strip()):
+        for piece in _RTL_SPAN.split(text):
+            if piece:
+                add_run(paragraph, piece, bold=bold, italic=italic, size=size, color=color)
+        return
     if any(c in text for c in "\t\n\r"):
         run = paragraph.add_run(text)
         run.bold = bold or None
         run.italic = italic or None
+        run.font.rtl = rtl or None
         if size:
             run.font.size = Pt(size)
         if color is not None:
             run.font.color.rgb = color
-        return run
+        return
     r = OxmlElement("w:r")
-    if bold or italic or size or color is not None:
-        rpr = OxmlElement("w:rPr")
+    if bold or italic or size or color is not None or rtl:
+        rpr = OxmlElement("w:rPr")  # children in schema order: b, i, color, sz, rtl
         if bold:
             rpr.append(OxmlElement("w:b"))
         if italic:
@@ -262,6 +299,8 @@ def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = Fal
             sz = OxmlElement("w:sz")
             sz.set(qn("w:val"), str(int(size * 2)))
             rpr.append(sz)
+        if rtl:
+            rpr.append(OxmlElement("w:rtl"))
         r.append(rpr)
     t = OxmlElement("w:t")
     t.text = text
@@ -269,4 +308,3 @@ def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = Fal
         t.set(_XML_SPACE, "preserve")
     r.append(t)
     paragraph._p.append(r)
-    return r

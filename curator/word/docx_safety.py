@@ -93,7 +93,7 @@ def read_docx_parts(path: Path) -> dict[str, bytes]:
                           "-fold; it looks like a zip bomb. Open it in Word and save a fresh copy as .docx")
         try:
             content = _read_member(zf, info, budget, path)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as err:
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as err:
             raise _refuse(path, f"is damaged ({info.filename}: {err}); copy it again or ask the sender to resend "
                           "it") from err
         budget -= len(content)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import CuratorError, NotFound
-from ..history import now_iso, os_user
+from ..history import os_user
 
 
 @dataclass
@@ -48,24 +48,23 @@ def record_versions(library: Any, ids: list[str]) -> dict[str, int]:
     return out
 
 
-def save_edition(library: Any, title: str, options: dict[str, Any], records: list[dict[str, Any]],
-                 path: str) -> Edition:
-    ids = [r["id"] for r in records]
-    versions = record_versions(library, ids)
-    decisions = {i: decision_for(library, i) for i in ids}
+def save_edition(library: Any, edition: Edition, path: str) -> Edition:
+    """Record an edition exactly as it was written (its number, versions and decisions are those printed)."""
     with library.store.transaction():
-        number = (library.store.scalar("SELECT MAX(number) FROM guide_editions") or 0) + 1
-        created = options.get("created") or now_iso()
-        options = dict(options, created=created)
+        if library.store.scalar("SELECT 1 FROM guide_editions WHERE number=?", (edition.number,)):
+            raise CuratorError(f"another export recorded edition {edition.number} while this one was being written; "
+                               "export the guide again")
         library.store.conn.execute(
             "INSERT INTO guide_editions(number, created, user, title, options, path) VALUES (?,?,?,?,?,?)",
-            (number, created, os_user(), title, json.dumps(options, ensure_ascii=False), path))
+            (edition.number, edition.created, os_user(), edition.title,
+             json.dumps(edition.options, ensure_ascii=False), path))
         library.store.conn.executemany(
             "INSERT INTO guide_edition_records(edition, position, case_id, version, status, decision, record) "
             "VALUES (?,?,?,?,?,?,?)",
-            [(number, i, r["id"], versions.get(r["id"], 0), r.get("status", ""), decisions[r["id"]],
-              json.dumps(r, ensure_ascii=False)) for i, r in enumerate(records)])
-    return Edition(number, created, title, options, records, versions, decisions)
+            [(edition.number, i, r["id"], edition.versions.get(r["id"], 0), r.get("status", ""),
+              edition.decisions.get(r["id"], ""), json.dumps(r, ensure_ascii=False))
+             for i, r in enumerate(edition.records)])
+    return edition
 
 
 def load_edition(library: Any, number: int) -> Edition:

@@ -22,7 +22,7 @@ from ..vocab import vocabularies
 from . import freeform_map as fm
 from .blocks import is_header_row
 from .freeform_parts import body_pictures, comments, excerpt, footnotes, page_furniture
-from .reading import MC_FALLBACK, W_TXBX, cell_text, deleted_text, paragraph_text
+from .reading import MC_FALLBACK, W_TXBX, cell_text, deleted_text, paragraph_text, style_outline_levels
 
 LIST_FIELDS = ("lessons", "partners", "context_figures", "additional_sources")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·*–-]|\d{1,2}[.)])\s+")
@@ -44,6 +44,7 @@ class _Reader:
         self.heading_written = True
         self.title_element: Any = None
         self.styles = {s.style_id: s.name or "" for s in document.styles}
+        self.outline = style_outline_levels(document)
         self.any_text = False
 
     # -- paragraphs ---------------------------------------------------------------------------------------
@@ -61,6 +62,9 @@ class _Reader:
         outline = p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
         if outline is not None and outline.get(qn("w:val"), "9").isdigit() and int(outline.get(qn("w:val"))) < 9:
             return int(outline.get(qn("w:val"))) + 1
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val")) in self.outline:  # a house heading style ("NHS Heading")
+            return self.outline[style.get(qn("w:val"))]
         stripped = text.strip()
         if (stripped and len(stripped) <= 90 and "\n" not in stripped and not stripped.endswith((".", ",", ";"))
                 and not self.is_list(p, text) and self.all_bold(p) and not fm.label_line(stripped)):
@@ -119,12 +123,15 @@ class _Reader:
             if self.style_name(p).casefold() == "title":
                 return self.set_title(p, "Title style")
         for p in paragraphs:
-            if self.heading_level(p, paragraph_text(p)) in range(1, 10):
-                return self.set_title(p, "first heading")
+            text = paragraph_text(p)
+            if self.heading_level(p, text) in range(1, 10):
+                if not fm.is_section_name(text):
+                    return self.set_title(p, "first heading")
+                break  # the first heading names a section ("Background"): there is no title heading
         if paragraphs:
             first = paragraphs[0]
             text = paragraph_text(first).strip()
-            if len(text) <= 200 and (self.all_bold(first) or self.large(first)):
+            if len(text) <= 200 and (self.all_bold(first) or self.large(first)) and not fm.is_section_name(text):
                 return self.set_title(first, "large or bold first line")
         return None
 
@@ -176,6 +183,8 @@ class _Reader:
         if p is self.title_element or not text.strip():
             return
         level = self.heading_level(p, text) if where != "text box" else 0
+        if level and " ".join(text.split()) == self.raw.get("title"):
+            return  # the title repeated as a heading (Title style, then Heading 1 with the same words)
         if level:
             self.start_section(" ".join(text.split()), level)
             return

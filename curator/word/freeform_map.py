@@ -68,6 +68,18 @@ PHONE = re.compile(r"(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d[\d\s()-]{7,14}\d")
 URL = re.compile(r"https?://\S+")
 
 
+#: Headings that name a section of the write-up, so are never taken for the case study's title.
+BODY_WORDS = (r"background|introduction|context|the challenge|challenges?|the problem|problem|reasons? for|"
+              r"why|aims?|objectives?|what we did|what was done|approach|implementation|method(ology)?|"
+              r"intervention|the project|solution|delivery|how it works|next steps|evaluation|barriers|funding|"
+              r"sustainability|conclusions?")
+_BODY_RE = re.compile(rf"^\s*(?:\d+[.)]?\s*)?(?:{BODY_WORDS})\b", re.IGNORECASE)
+
+
+def is_section_name(heading: str) -> bool:
+    return section_field(heading) != "body" or bool(_BODY_RE.match(heading))
+
+
 def section_field(heading: str) -> str:
     for field, pattern in _SECTION_RES:
         if pattern.match(heading):

@@ -70,8 +70,9 @@ def _date_text(stamp: str) -> str:
 
 
 def build_guide(edition: editions.Edition, log: dict[str, Any], template: Path | None = None,
-                progress: ProgressFn = no_progress) -> Any:
-    """The guide of one edition as a python-docx Document (same edition in, same content out)."""
+                progress: ProgressFn = no_progress, attachments_dir: Path | None = None) -> tuple[Any, GuideWriter]:
+    """The guide of one edition as a python-docx Document (same edition in, same content out), and its writer
+    (which lists the pictures it left out and why)."""
     options = edition.options
     group_by = options["group_by"]
     sections = group_records(edition.records, group_by)
@@ -81,7 +82,7 @@ def build_guide(edition: editions.Edition, log: dict[str, Any], template: Path |
                          when=dt.datetime.strptime(edition.created, "%Y-%m-%dT%H:%M:%SZ"))
     house.update_fields_on_open(document)
     house.page_number_footer(document.sections[0], edition.title if len(edition.title) < 60 else "")
-    writer = GuideWriter(document)
+    writer = GuideWriter(document, attachments_dir)
     date_text = _date_text(edition.created)
     count = len(edition.records)
     writer.cover(edition.title, options.get("subtitle") or f"Lessons from {count} NHS case studies",
@@ -104,7 +105,7 @@ def build_guide(edition: editions.Edition, log: dict[str, Any], template: Path |
     rows = [[r["title"], str(edition.versions.get(r["id"], "")), r.get("status", ""),
              edition.decisions.get(r["id"], "")] for r in edition.records]
     writer.edition_appendix(edition.number, date_text, options["statuses"], GROUPINGS[group_by], log, rows)
-    return document
+    return document, writer
 
 
 def export_guide(library: Any, out: Path, *, statuses: list[str] | None = None, group_by: str = "action",
@@ -140,13 +141,13 @@ def export_guide(library: Any, out: Path, *, statuses: list[str] | None = None, 
     if findings:
         raise PiiBlocked(findings)
     log = editions.change_log(library, chosen)
-    document = build_guide(chosen, log, template, progress)
+    document, writer = build_guide(chosen, log, template, progress, library.attachments_dir)
     size = house.save_clean(document, out)
     if edition is None:
-        chosen = editions.save_edition(library, chosen.title, chosen.options, chosen.records, str(out.resolve()))
+        editions.save_edition(library, chosen, str(out.resolve()))
     result = {"path": str(out.resolve()), "edition": chosen.number, "records": len(chosen.records),
               "group_by": chosen.options["group_by"], "statuses": chosen.options["statuses"], "bytes": size,
-              "rewritten": edition is not None, "changes": log}
+              "rewritten": edition is not None, "changes": log, "pictures_skipped": writer.skipped_pictures}
     if pdf:
         result["pdf"] = str(write_pdf(out))
     result["seconds"] = round(time.perf_counter() - started, 2)

@@ -8,16 +8,21 @@ parts, 4 and below for headings inside a write-up; none is ever skipped.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.oxml.ns import qn
+from docx.shared import Cm, Emu
 
 from ..vocab import vocabularies
 from . import blocks, house
 from .markdown_docx import MarkdownWriter
 
+_PICTURE_NAME = re.compile(r"\.(png|jpe?g|gif|bmp|tiff?)$", re.IGNORECASE)
 COHORT_TITLES = {"adults": "Adult clinical areas", "children_young_people": "Children and young people",
                  "cross_cutting": "Cross-cutting: smoking cessation", "other": "Other clinical areas"}
 AREA_ABBREVIATIONS = {"adult_maternity": "Mat", "adult_smi": "SMI", "adult_respiratory": "Resp",
@@ -40,10 +45,12 @@ def _first_sentence(text: str) -> str:
 class GuideWriter:
     """Writes into one python-docx document; ``md`` renders Markdown fields with the document's styles."""
 
-    def __init__(self, document: Any) -> None:
+    def __init__(self, document: Any, attachments_dir: Path | None = None) -> None:
         self.doc = document
         self.md = MarkdownWriter(document)
         self.vocab = vocabularies()
+        self.attachments_dir = attachments_dir
+        self.skipped_pictures: list[dict[str, Any]] = []
 
     def para(self, text: str = "", style: str = "Normal") -> Any:
         return blocks.add_para(self.doc, self.doc, style, text)
@@ -152,6 +159,7 @@ class GuideWriter:
         if tags:
             self.small(". ".join(tags) + ".", italic=True)
         self.md.write(self.doc, record.get("summary") or "", heading_level=3)
+        self.pictures(record)
         if (record.get("body") or "").strip():
             self.heading("What was done", 3)
             self.md.write(self.doc, record["body"], heading_level=4)
@@ -174,10 +182,42 @@ class GuideWriter:
             paragraph = self.para(who)
             if contact.get("email"):
                 if who:
-                    paragraph.add_run(", ")
+                    blocks.add_run(paragraph, ", ")
                 blocks.add_hyperlink(paragraph, contact["email"], f"mailto:{contact['email']}")
             if contact.get("phone"):
-                paragraph.add_run(f", {contact['phone']}" if who or contact.get("email") else contact["phone"])
+                blocks.add_run(paragraph, f", {contact['phone']}" if who or contact.get("email") else contact["phone"])
+
+    def pictures(self, record: dict[str, Any]) -> None:
+        """Pictures only with image rights recorded and alt text given; the others are listed, never guessed."""
+        rights = str((record.get("signoff") or {}).get("image_rights") or "").strip()
+        for row in record.get("attachments") or []:
+            if not _PICTURE_NAME.search(str(row.get("name", ""))):
+                continue
+            alt = str(row.get("alt") or "").strip()
+            path = self.attachments_dir / row["sha256"] if self.attachments_dir and row.get("sha256") else None
+            reason = ("no image rights recorded (signoff.image_rights)" if not rights else
+                      "no alt text (give the attachment an 'alt')" if not alt else
+                      "the file is not in the library's attachments folder" if path is None or not path.is_file()
+                      else self.picture(path, alt, str(row.get("name", ""))))
+            if reason:
+                self.skipped_pictures.append({"id": record.get("id"), "name": row.get("name"), "reason": reason})
+
+    def picture(self, path: Path, alt: str, name: str) -> str:
+        """Place one picture (at most 12 × 9 cm) with its alt text; '' when placed, else why not."""
+        from docx.image.exceptions import UnrecognizedImageError
+        from docx.image.image import Image
+
+        try:
+            image = Image.from_file(str(path))
+            width = Emu(min(Cm(12), int(Cm(9) * image.px_width / max(image.px_height, 1))))
+            paragraph = self.para()
+            paragraph.add_run().add_picture(str(path), width=width)
+        except (UnrecognizedImageError, OSError, ValueError, ZeroDivisionError):
+            return "not a picture Word can show"
+        doc_pr = paragraph._p.find(f".//{qn('wp:docPr')}")
+        doc_pr.set("descr", blocks.xml_safe(alt))
+        doc_pr.set("name", blocks.xml_safe(name)[:100] or "Picture")
+        return ""
 
     def sources(self, record: dict[str, Any]) -> None:
         links = [u for u in [record.get("source_url") or "", *(record.get("additional_sources") or [])] if u.strip()]
@@ -188,7 +228,7 @@ class GuideWriter:
             if host and urlparse(url).scheme in ("http", "https"):
                 blocks.add_hyperlink(paragraph, f"{record['title'] if n == 0 else 'more about this work'} ({host})", url)
             else:
-                paragraph.add_run(url)
+                blocks.add_run(paragraph, url)
 
     # -- appendices ---------------------------------------------------------------------------------------
     def index_appendix(self, placed: list[tuple[str, dict[str, Any]]]) -> None:

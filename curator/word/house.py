@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from ..errors import CuratorError
-from .blocks import add_field
+from .blocks import add_field, insert_before, xml_safe
 
 NHS_BLUE = RGBColor(0x00, 0x5E, 0xB8)
 NHS_TEXT = RGBColor(0x21, 0x2B, 0x32)
@@ -100,7 +100,7 @@ def set_language(document: Any) -> None:
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
-        rpr.append(lang)
+        insert_before(rpr, lang, ("w:eastAsianLayout", "w:specVanish", "w:oMath"))
     lang.set(qn("w:val"), LANGUAGE)
     lang.set(qn("w:bidi"), "ar-SA")  # right-to-left runs (Urdu, Arabic) still get a bidi language
     document.core_properties.language = LANGUAGE
@@ -111,7 +111,7 @@ def set_properties(document: Any, *, title: str, subject: str = "", keywords: st
     """Title and language set; author, editor, comments and dates of the template's author cleared."""
     props = document.core_properties
     stamp = (when or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0)
-    props.title = title
+    props.title = xml_safe(title)
     props.subject = subject
     props.keywords = keywords
     props.author = ""
@@ -127,12 +127,20 @@ def set_properties(document: Any, *, title: str, subject: str = "", keywords: st
     props.language = LANGUAGE
 
 
+#: Elements that come after w:updateFields in w:settings (ECMA-376 order; Word refuses a file out of order).
+SETTINGS_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
+    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+
+
 def update_fields_on_open(document: Any) -> None:
     settings = document.settings.element
     if settings.find(qn("w:updateFields")) is None:
         update = OxmlElement("w:updateFields")
         update.set(qn("w:val"), "true")
-        settings.append(update)
+        insert_before(settings, update, SETTINGS_AFTER_UPDATE_FIELDS)
 
 
 def page_number_footer(section: Any, label: str = "") -> None:
@@ -140,7 +148,7 @@ def page_number_footer(section: Any, label: str = "") -> None:
     paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
     paragraph.text = ""
     if label:
-        paragraph.add_run(f"{label}  ·  ")
+        paragraph.add_run(xml_safe(f"{label}  ·  "))
     paragraph.add_run("Page ")
     add_field(paragraph, "PAGE", "1")
     paragraph.add_run(" of ")

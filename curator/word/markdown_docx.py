@@ -1,6 +1,6 @@
 """Markdown → real Word formatting: headings, bold, italic, lists, links, quotes and tables, never asterisks.
 
-Text is sanitised on the way (Python-Markdown → nh3 with a short allow-list): no script, no event handlers, no
+Text is sanitised on the way by ``curator.render`` (Python-Markdown → nh3): no script, no event handlers, no
 ``javascript:`` links and no remote images reach the document. Plain text such as "A&E" or "<5%" comes out as
 written. Markdown headings are placed below the caller's heading level and never skip a level, so the guide's
 outline stays valid for screen readers.
@@ -10,32 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-import markdown
-import nh3
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 from lxml import html as lxml_html
 
+from ..render import markdown_to_html
 from . import blocks
 
-ALLOWED_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "a", "ul", "ol", "li",
-                "blockquote", "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "br", "hr"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
-URL_SCHEMES = {"http", "https", "mailto"}
+#: What Word output renders; everything else is dropped by the shared sanitiser (curator.render).
+WORD_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "a", "ul", "ol", "li",
+             "blockquote", "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "br", "hr"}
 MAX_LIST_DEPTH = 3
 
 
-_MARKDOWN: markdown.Markdown | None = None
-
-
 def to_html(text: str) -> str:
-    """Sanitised HTML for one Markdown field (one parser, reset between fields: building it is the slow part)."""
-    global _MARKDOWN
-    if _MARKDOWN is None:
-        _MARKDOWN = markdown.Markdown(extensions=["tables", "sane_lists", "nl2br"], output_format="html")
-    rendered = _MARKDOWN.reset().convert(text)
-    return nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel=None)
+    """Sanitised HTML for one Markdown field, limited to what Word output renders."""
+    return markdown_to_html(text, WORD_TAGS)
 
 
 class MarkdownWriter:
@@ -48,7 +38,7 @@ class MarkdownWriter:
         """Append ``text`` to ``container``; Markdown headings start at ``heading_level``."""
         if not text or not text.strip():
             return
-        fragments = lxml_html.fragments_fromstring(to_html(text))
+        fragments = lxml_html.fragments_fromstring(to_html(blocks.xml_safe(text)))
         self._levels: dict[int, int] = {}
         self._base = heading_level
         self._last = heading_level - 1
@@ -86,9 +76,12 @@ class MarkdownWriter:
             self.table(container, element)
         elif tag == "pre":
             paragraph = blocks.add_para(self.document, container)
-            run = paragraph.add_run(element.text_content().rstrip("\n"))
-            run.font.name = "Courier New"
-            run.font.size = Pt(10)
+            for n, line in enumerate(element.text_content().rstrip("\n").split("\n")):
+                if n:
+                    paragraph.add_run().add_break(WD_BREAK.LINE)
+                run = paragraph.add_run(line)
+                run.font.name = "Courier New"
+                run.font.size = Pt(10)
         elif tag == "hr":
             return
         else:

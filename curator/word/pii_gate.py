@@ -11,12 +11,17 @@ from typing import Any
 
 from ..errors import CuratorError
 from ..history import now_iso, os_user
-from ..pii import KINDS, scan_record
+from ..pii import KINDS, scan_record, warnings_for
 
 
 def dismissed(library: Any, case_id: str) -> set[str]:
     return {r["finding"] for r in library.store.query("SELECT finding FROM pii_dismissals WHERE case_id=?",
                                                       (case_id,))}
+
+
+def save_warnings(record: dict[str, Any], library: Any) -> list[str]:
+    """The save check: a warning per finding not already dismissed for this record (never a refusal)."""
+    return warnings_for(record, dismissed(library, record["id"]) if record.get("id") else ())
 
 
 def all_dismissed(library: Any) -> dict[str, set[str]]:

@@ -73,3 +73,24 @@ def deleted_text(element: Any) -> list[str]:
         if text.strip():
             found.append(text)
     return found
+
+
+def style_outline_levels(document: Any) -> dict[str, int]:
+    """Heading level (1-9) of each paragraph style with an outline level, itself or through its basedOn chain."""
+    elements = {s.style_id: s.element for s in document.styles}
+    levels: dict[str, int] = {}
+    for start, element in elements.items():
+        style_id: str | None = start
+        seen: set[str] = set()
+        while element is not None and style_id is not None and style_id not in seen:
+            seen.add(style_id)
+            outline = element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+            value = outline.get(qn("w:val"), "9") if outline is not None else ""
+            if value.isdigit():
+                if int(value) < 9:
+                    levels[start] = int(value) + 1
+                break
+            based = element.find(qn("w:basedOn"))
+            style_id = based.get(qn("w:val")) if based is not None else None
+            element = elements.get(style_id) if style_id else None
+    return levels

@@ -9,6 +9,7 @@ text (or one list item), so record → form → record gives every field back by
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,8 @@ SECTIONS: list[tuple[str, list[Q]]] = [
         ("summary", "lines", "Two or three sentences for the guide. Do not include anything that could identify "
                              "a patient."),
         ("body", "lines", "The full story: background, what you did, who was involved, challenges. Use as many "
-                          "paragraphs as you need."),
+                          "paragraphs as you need. Optional formatting: ## Heading, **bold**, *italic*, and lines "
+                          "starting with - for bullets."),
         ("context_figures", "list", "Baseline facts about your population or area, one per line."),
         ("lessons", "list", "What others should know, one lesson per line."),
         ("partners", "list", "Partner organisations, one per line."),
@@ -296,6 +298,9 @@ def _put(raw: dict[str, Any], path: str, kind: str, lines: list[str], warnings: 
             value = False if kind == "bool" or folded else ""
         else:
             value = text
+    elif path == "year" and not text.strip().isdigit() and re.match(r"\s*(19|20)\d{2}\b", text):
+        value = int(text.strip()[:4])
+        warnings.append(f"year: read '{text.strip()}' as {value}")
     else:
         value = text
     if "." in path:

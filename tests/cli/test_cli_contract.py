@@ -102,3 +102,18 @@ def test_every_command_has_help():
         assert sub.description or sub.format_help(), name
     helps = {a.dest: a.help for a in commands._choices_actions}
     assert all(helps.values())
+
+
+def test_plain_import_output_says_where_each_part_of_a_word_document_went(tmp_path, capsys):
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("Roma health mediators in Sheffield", 0)
+    doc.add_heading("The challenge", 1)
+    doc.add_paragraph("Low uptake of childhood immunisations.")
+    doc.add_heading("Key learning", 1)
+    doc.add_paragraph("Trust takes time", style="List Bullet")
+    doc.save(tmp_path / "cs.docx")
+    result = run_cli(capsys, "--library", tmp_path / "lib", "import", tmp_path / "cs.docx")
+    assert result.code == 0
+    assert "heading 'The challenge' → body" in result.out and "heading 'Key learning' → lessons" in result.out

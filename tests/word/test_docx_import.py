@@ -102,7 +102,7 @@ def test_filled_template_in_welsh_and_urdu_is_read_exactly(library, tmp_path):
     filled = _fill(tmp_path / "blank.docx", tmp_path / "filled.docx",
                    {"Title": [title], "Summary": summary, "Integrated Care System (ICS)": ["Birmingham and Solihull"],
                     "Lessons learned": ["Gwersi: talu partneriaid", "", "شراکت داروں کو ادائیگی کریں"],
-                    "Contact may be published": ["Yes"], "Start year": ["2023"]},
+                    "Contact may be published": ["Yes"], "Start year": ["2023/24"]},
                    {TICK_NOUN["clinical_areas"]: {"Smoking cessation": "2", "Maternity": "1"},
                     TICK_NOUN["population_groups"]: {"Ethnic minority communities": "x"}},
                    [("Dynion a wiriwyd", "1,212")] * 5 + [("مریض", "۲۸۷")])
@@ -113,6 +113,7 @@ def test_filled_template_in_welsh_and_urdu_is_read_exactly(library, tmp_path):
     assert record["summary"] == "\n".join(summary)
     assert record["lessons"] == ["Gwersi: talu partneriaid", "شراکت داروں کو ادائیگی کریں"]
     assert record["ics"] == "E54000055" and record["year"] == 2023 and record["contact_consent"] is True
+    assert any("read '2023/24' as 2023" in w["message"] for w in report.warnings)
     assert record["clinical_areas"] == ["adult_maternity", "cross_smoking_cessation"]
     assert record["population_groups"] == ["plus_ethnic_minority"]
     assert record["outcomes"][-1] == {"measure": "مریض", "value": "۲۸۷"} and len(record["outcomes"]) == 6
@@ -319,3 +320,43 @@ def test_free_form_without_heading_styles(tmp_path):
     assert "[the council website](https://example.org/hubs)" in raw["body"]
     assert "## Results\n\n- Everyone enjoyed it" in raw["body"]
     assert any("local" in w for w in item.warnings)
+
+
+def test_malformed_xml_part_is_refused_as_damaged(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("text")
+    d.save(tmp_path / "ok.docx")
+    replace_part(tmp_path / "ok.docx", tmp_path / "bad.docx", "word/styles.xml", b"<w:styles><unclosed></w:styles>")
+    with pytest.raises(FileRefused, match="not well-formed XML"):
+        read_file(tmp_path / "bad.docx")
+
+
+def test_a_section_heading_is_never_taken_for_the_title(tmp_path):
+    d = docx.Document()
+    d.add_heading("Background", level=1)
+    d.add_paragraph("Why we started.")
+    d.add_heading("What we did", level=1)
+    d.add_paragraph("We did it.")
+    d.save(tmp_path / "Hull hubs.docx")
+    item = read_file(tmp_path / "Hull hubs.docx")[0]
+    assert item.raw["title"] == "Hull hubs" and "no title found" in item.warnings[0]
+    assert item.raw["body"].startswith("## Background\n\nWhy we started.")
+
+
+def test_house_heading_styles_with_an_outline_level_are_headings(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    house = d.styles.add_style("Trust Heading", WD_STYLE_TYPE.PARAGRAPH)
+    outline = OxmlElement("w:outlineLvl")
+    outline.set(qn("w:val"), "0")
+    house.element.get_or_add_pPr().append(outline)
+    d.styles.add_style("Trust Heading Blue", WD_STYLE_TYPE.PARAGRAPH).base_style = house
+    d.add_paragraph("Lung checks on the coast", style="Trust Heading")
+    d.add_paragraph("What we learned", style="Trust Heading Blue")
+    d.add_paragraph("Go where people are.")
+    d.save(tmp_path / "t.docx")
+    item = read_file(tmp_path / "t.docx")[0]
+    assert item.raw["title"] == "Lung checks on the coast" and item.raw["lessons"] == ["Go where people are."]

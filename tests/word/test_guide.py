@@ -98,7 +98,9 @@ def test_demo_guide_holds_the_accessibility_and_consent_rules(demo_library, tmp_
     assert str(heading_style.font.color.rgb) == "005EB8" and heading_style.font.name == "Arial"
     footer_xml = d.sections[0].footer._element.xml
     assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
-    assert 'TOC \\o "1-2"' in d.element.body.xml and d.settings.element.find(qn("w:updateFields")) is not None
+    assert 'TOC \\o "1-2"' in d.element.body.xml
+    settings = [c.tag for c in d.settings.element]
+    assert settings.index(qn("w:updateFields")) < settings.index(qn("w:compat"))  # schema order: Word is strict
 
     text = all_text(out)
     for record in included:
@@ -220,7 +222,9 @@ def test_markdown_is_sanitised_and_plain_text_kept(library, tmp_path):
     assert "fell" in bold
 
 
-def test_guide_refuses_an_empty_selection_and_a_missing_template(library, tmp_path, capsys):
+def test_guide_refuses_an_empty_selection_a_missing_template_and_a_pdf_name(library, tmp_path, capsys):
+    code, err = run_cli(library, "export", "guide", str(tmp_path / "g.pdf"), capsys=capsys)
+    assert code == 2 and "must end in .docx (add --pdf" in err["error"]
     code, err = run_cli(library, "export", "guide", str(tmp_path / "g.docx"), capsys=capsys)
     assert code == 2 and "nothing to put in the guide" in err["error"]
     code, err = run_cli(library, "export", "guide", str(tmp_path / "g.docx"), "--template", "nope.docx",
@@ -272,3 +276,48 @@ def test_markdown_headings_lists_and_numbering(library, tmp_path):
     assert [p.text for p in numbered] == ["first", "second", "again"] and ids[0] == ids[1] != ids[2]
     assert any(p.style.name == "List Bullet 2" and p.text == "nested" for p in d.paragraphs)
     assert any(p.style.name == "Quote" and p.text == "quoted" for p in d.paragraphs)
+
+
+def test_urdu_and_welsh_text_is_printed_with_right_to_left_runs_where_needed(library, tmp_path):
+    _accepted(library, summary="Taflen iechyd y galon yn Gymraeg. بلڈ پریشر کی جانچ")
+    export_guide(library, tmp_path / "g.docx")
+    d = docx.Document(tmp_path / "g.docx")
+    runs = [r for p in d.paragraphs for r in p.runs]
+    urdu = [r for r in runs if "بلڈ" in r.text]
+    welsh = [r for r in runs if "Gymraeg" in r.text]
+    assert urdu and all(r.font.rtl for r in urdu)
+    assert welsh and not any(r.font.rtl for r in welsh)  # the Welsh stretch has a run of its own
+
+
+def test_pdf_without_libreoffice_says_what_to_do_and_keeps_the_docx(demo_library, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    monkeypatch.setenv("PROGRAMFILES", str(tmp_path / "no-programs"))
+    code, err = run_cli(demo_library, "export", "guide", str(tmp_path / "g.docx"), "--pdf", capsys=capsys)
+    assert code == 2 and "needs LibreOffice" in err["error"] and "Save As > PDF" in err["error"]
+    assert (tmp_path / "g.docx").exists() and not (tmp_path / "g.pdf").exists()
+
+
+def test_control_characters_pasted_from_word_do_not_break_the_export(library, tmp_path):
+    _accepted(library, title="Checks\x0bat the mosque", summary="Line one\x0bline two\x01 end",
+              body="```\ncode\x0cblock\n```")
+    export_guide(library, tmp_path / "g.docx")
+    text = "\n".join(p.text for p in docx.Document(tmp_path / "g.docx").paragraphs)
+    assert "Line one\nline two end" in text and "Checks\nat the mosque" in text and "code" in text
+
+
+def test_pictures_need_image_rights_and_alt_text(library, tmp_path):
+    from word_samples import tiny_png
+
+    report = library.import_records([ImportItem("p", {
+        "title": "Pictured case", "status": "accepted", "signoff": {"image_rights": "Trust comms team"}},
+        attachments=[("clinic.png", tiny_png()), ("chart.png", tiny_png() + b" ")])], backup=False)
+    record = library.get(report.imported[0]["id"])
+    rows = record["attachments"]
+    library.update(record["id"], {"attachments": [dict(rows[0], alt="A nurse taking a blood pressure reading"),
+                                                  rows[1]]})
+    result = export_guide(library, tmp_path / "g.docx")
+    d = docx.Document(tmp_path / "g.docx")
+    pictures = list(d.element.body.iter(qn("wp:docPr")))
+    assert [p.get("descr") for p in pictures] == ["A nurse taking a blood pressure reading"]
+    assert result["pictures_skipped"] == [{"id": record["id"], "name": "chart.png",
+                                           "reason": "no alt text (give the attachment an 'alt')"}]
