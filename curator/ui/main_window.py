@@ -187,6 +187,8 @@ class MainWindow(CommandsMixin, QMainWindow):
             self.addAction(action)  # shortcuts work wherever the focus is
         self.connect_actions()
         self.update_record_actions()
+        from .review_menu import install_review_menu  # review screens (issue 7)
+        install_review_menu(self)  # review screens (issue 7)
 
     # -- search ----------------------------------------------------------------------------------------
     def show_results(self, result: dict[str, Any]) -> None:

@@ -1,0 +1,79 @@
+"""The chair sees progress, the summary sorted by rank with flags marked, agreement, and records decisions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from curator.review import scoring
+from curator.review import summary as summary_mod
+from curator.ui.review_chair import FLAG_TEXT, LATE_TEXT, SUMMARY_COLUMNS, ChairWindow
+
+from .conftest import score_round
+
+
+def open_chair(qtbot, library) -> ChairWindow:
+    window = ChairWindow(library)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.refreshed, timeout=10_000):
+        window.show()
+    return window
+
+
+def column(window, name):
+    c = SUMMARY_COLUMNS.index(name)
+    return [window.table.item(r, c).text() for r in range(window.table.rowCount())]
+
+
+def test_summary_sorted_by_rank_with_flags_marked_and_alpha_shown(qtbot, review_round):
+    lib = review_round.library
+    score_round(review_round)
+    data = summary_mod.summary(lib)
+    window = open_chair(qtbot, lib)
+    assert window.shown_ids() == [c["id"] for c in data["cases"]]
+    flagged = {c["id"] for c in data["cases"] if c["flag"]}
+    assert flagged
+    for row, case_id in enumerate(window.shown_ids()):
+        flag = window.table.item(row, SUMMARY_COLUMNS.index("Flag"))
+        assert (flag.text() == FLAG_TEXT) == (case_id in flagged)
+    alpha = data["agreement"]["krippendorff_alpha"]
+    assert f"{alpha:.3f}" in window.agreement.text()
+    window.table.sortByColumn(SUMMARY_COLUMNS.index("Title"), Qt.SortOrder.AscendingOrder)
+    titles = column(window, "Title")
+    assert titles == sorted(titles, key=str.casefold)
+
+
+def test_progress_marks_late_reviewers_with_text(qtbot, review_round):
+    lib = review_round.library
+    score_round(review_round)
+    scoring.set_due(lib, "2020-01-01")
+    window = open_chair(qtbot, lib)
+    rows = {window.progress.item(r, 0).text(): window.progress.item(r, 5).text()
+            for r in range(window.progress.rowCount())}
+    assert rows["Dr Asha Patel"] == LATE_TEXT and rows["Tom Byrne"] == ""
+
+
+def test_the_chair_records_a_decision_and_the_status_changes(qtbot, review_round):
+    lib = review_round.library
+    score_round(review_round)
+    window = open_chair(qtbot, lib)
+    case = window.shown_ids()[0]
+    window.select(case)
+    dialog = window.record_decision()
+    assert not dialog.record_button.isEnabled()  # a reason is required
+    dialog.choice.buttons()[0].click()
+    qtbot.keyClicks(dialog.reason, "Strong evidence; panel agreed")
+    assert dialog.record_button.isEnabled()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    with qtbot.waitSignal(window.refreshed, timeout=10_000):
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert lib.get(case)["status"] == "accepted"
+    row = window.shown_ids().index(case)
+    assert window.table.item(row, SUMMARY_COLUMNS.index("Decision")).text() == "Accept"
+    assert "accept recorded" in window.statusBar().currentMessage()
+    dialog = window.record_decision()  # deciding the same again is refused by the core, in a dialog
+    dialog.choice.buttons()[0].click()
+    qtbot.keyClicks(dialog.reason, "again")
+    with qtbot.waitSignal(window.runner.idle, timeout=10_000):
+        dialog.accept()
+    assert "already decided" in window.reporter.last_message
