@@ -11,38 +11,22 @@ import html
 import re
 from typing import Any
 
-import markdown
-import nh3
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from ..render import markdown_to_html
 from ..vocab import vocabularies
 from ..workflow import STATUS_LABELS
 
-ALLOWED_TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "code", "pre",
-                "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "img", "sup",
-                "sub", "del", "span"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
-URL_SCHEMES = {"http", "https", "mailto"}
 NHS_BLUE = "#005EB8"
 
 
-def _keep_local_images(tag: str, attribute: str, value: str) -> str | None:
-    """Drop an image's source if it would be fetched from elsewhere (a tracking pixel, a remote picture)."""
-    if tag == "img" and attribute == "src":
-        lowered = value.strip().lower()
-        if lowered.startswith(("http:", "https:", "//", "ftp:", "file:")) or ":" in lowered.split("/")[0]:
-            return None
-    return value
-
-
 def render_markdown(text: str, demote: int = 0) -> str:
-    """Markdown → sanitised HTML, safe to show in any HTML view; ``demote`` pushes headings down a level or
-    more so a write-up's '## Background' sits under the preview's own headings."""
-    raw = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    """Markdown → sanitised HTML (the one sanitiser, ``curator.render``); ``demote`` pushes headings down a level
+    or more so a write-up's '## Background' sits under the preview's own headings."""
+    html = markdown_to_html(text or "")
     if demote:
-        raw = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + demote)}", raw)
-    return nh3.clean(raw, tags=ALLOWED_TAGS, clean_content_tags={"script", "style"}, attributes=ALLOWED_ATTRIBUTES,
-                     attribute_filter=_keep_local_images, url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
+        html = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + demote)}", html)
+    return html
 
 
 def _esc(value: Any) -> str:
