@@ -4,7 +4,8 @@ PySide6 6.12.0 (the abi3 wheel) returns ``None`` from every void method without 
 CPython 3.12 ``None`` is immortal and nothing happens; on 3.11 each call such as ``label.setText(…)`` drops
 ``None``'s reference count by one, and after a few thousand calls (minutes of ordinary use) the interpreter
 aborts with "Fatal Python error: none_dealloc". Measured here: 1,000 ``setText`` calls → refcount −1,000.
-On 3.11 we give ``None`` the same treatment 3.12 does: a reference count so large it can never reach zero.
+The same happens to ``True`` and ``False`` (seen: "Fatal Python error: bool_dealloc" after a test run). On 3.11
+we give every interpreter singleton the treatment 3.12 does: a reference count so large it can never reach zero.
 """
 
 from __future__ import annotations
@@ -16,12 +17,22 @@ import sys
 IMMORTAL_REFCOUNT = 1 << 60
 
 
+#: the objects a binding hands back without a reference: void returns and C booleans
+SINGLETONS = (None, True, False, Ellipsis, NotImplemented)
+
+
+def _immortal(obj: object) -> bool:
+    return sys.version_info >= (3, 12) or sys.getrefcount(obj) >= IMMORTAL_REFCOUNT // 2
+
+
 def none_is_immortal() -> bool:
-    return sys.version_info >= (3, 12) or sys.getrefcount(None) >= IMMORTAL_REFCOUNT // 2
+    return all(_immortal(obj) for obj in SINGLETONS)
 
 
 def keep_none_alive() -> None:
-    """On CPython before 3.12, set ``None``'s reference count out of reach of the binding's missing increfs."""
-    if none_is_immortal() or sys.implementation.name != "cpython":
+    """On CPython before 3.12, set each singleton's reference count out of reach of the binding's missing increfs."""
+    if sys.implementation.name != "cpython":
         return
-    ctypes.c_ssize_t.from_address(id(None)).value = IMMORTAL_REFCOUNT
+    for obj in SINGLETONS:
+        if not _immortal(obj):
+            ctypes.c_ssize_t.from_address(id(obj)).value = IMMORTAL_REFCOUNT
