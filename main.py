@@ -2,7 +2,19 @@
 
 import sys
 
-from curator.ui.app import main
+from curator.display import choose_platform
+
+
+def run(argv: list[str]) -> int:
+    """Check there is somewhere to draw before Qt loads (its own message misleads), then start the app."""
+    problem = choose_platform(argv)
+    if problem:
+        print(f"curator-app: {problem}", file=sys.stderr)
+        return 2
+    from curator.ui.app import main
+
+    return main(argv)
+
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(run(sys.argv[1:]))

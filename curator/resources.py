@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 
@@ -11,6 +12,9 @@ def resources_dir() -> Path:
     override = os.environ.get("CURATOR_RESOURCES")
     if override:
         return Path(override)
+    bundle = getattr(sys, "_MEIPASS", None)  # a PyInstaller build keeps resources/ at its root
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle) / "resources"
     return Path(__file__).resolve().parent.parent / "resources"
 
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 from .main_window import MainWindow  # noqa: E402
 from .settings import APP, ORG, Settings, ini_settings  # noqa: E402
 
+SCREENSHOT_LIMIT_S = 90  # screenshot mode gives up after this, with a message
 WINDOWS: list[MainWindow] = []  # open windows (a library switch opens a new one before closing the old)
 
 
@@ -91,7 +92,11 @@ def _screenshot(app: QApplication, window: MainWindow, args: argparse.Namespace)
 
     def loaded() -> None:
         if args.view == "main":
-            window.results.selectRow(min(1, window.results.model().rowCount() - 1))
+            rows = window.results.model().rowCount()
+            if rows == 0:  # an empty library: nothing to select, so nothing more will load
+                QTimer.singleShot(150, lambda: save(window))
+                return
+            window.results.selectRow(min(1, rows - 1))
             _after(window.recordShown, lambda: save(window))
         elif args.view == "coverage":
             _after(window.coverage.loaded, lambda: save(window))
@@ -115,6 +120,12 @@ def _screenshot(app: QApplication, window: MainWindow, args: argparse.Namespace)
             done.append(True)
             QTimer.singleShot(150, loaded)
 
+    def give_up() -> None:  # a screenshot that cannot load must end, never hang a script or CI
+        print(f"curator-app: error: the {args.view} view did not load within {SCREENSHOT_LIMIT_S} s",
+              file=sys.stderr)
+        app.exit(1)
+
+    QTimer.singleShot(SCREENSHOT_LIMIT_S * 1000, give_up)
     done: list[bool] = []
     window.resultsShown.connect(answered)
     if args.query:
