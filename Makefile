@@ -1,5 +1,6 @@
 # The two commands: `make run` and `make test`. Both create .venv, install Curator and the Debian libraries Qt
-# (and LibreOffice, for rendering Word output) need, installing with apt-get only what is missing.
+# (and LibreOffice, for rendering Word output; PostgreSQL, for the team-library tests) need, installing with
+# apt-get only what is missing.
 # `make dist` builds the standalone folder (PyInstaller) and runs its smoke test; `make lock` refreshes
 # constraints.txt, the versions every install uses.
 PYTHON ?= python3
@@ -12,7 +13,8 @@ APT_QT   := libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 libdbus-1-3
 APT_XVFB := xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
             libxcb-render-util0 libxcb-shape0
 APT_DOCS := libreoffice-writer-nogui poppler-utils
-APT_ALL  := $(APT_QT) $(APT_XVFB) $(APT_DOCS)
+APT_TEAM := postgresql
+APT_ALL  := $(APT_QT) $(APT_XVFB) $(APT_DOCS) $(APT_TEAM)
 
 .PHONY: run test system venv lint bench screenshots clean dist dist-smoke lock
 
