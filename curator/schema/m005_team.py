@@ -3,7 +3,7 @@
 ``team_base`` holds, per case study, the server version this library last saw and that version's record as JSON
 text (compared as text with the stored record, so finding what changed is one query): it is
 the common ancestor of a three-way merge, so a field changed on only one side merges by itself. ``team_conflicts``
-holds the server's version of a case study whose fields were changed on both sides, until someone resolves it.
+holds the server's version of a case study whose fields were changed on both sides, until someone resolves it. ``team_row_base`` is the same for review data, row by row.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ STATEMENTS = (
         url TEXT NOT NULL,
         client_id TEXT NOT NULL,
         last_seq INTEGER NOT NULL DEFAULT 0,
+        last_row_seq INTEGER NOT NULL DEFAULT 0,
         last_sync TEXT,
         connected TEXT NOT NULL
     )""",
@@ -25,6 +26,12 @@ STATEMENTS = (
         record TEXT NOT NULL,
         deleted TEXT
     )""",
+    """CREATE TABLE team_row_base (
+        tbl TEXT NOT NULL,
+        key TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (tbl, key)
+    ) WITHOUT ROWID""",
     """CREATE TABLE team_conflicts (
         id TEXT PRIMARY KEY,
         kind TEXT NOT NULL,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 PUSH_LOCK = 0x43555241  # pg_advisory_xact_lock key: 'CURA'
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -42,7 +42,35 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             content bytea NOT NULL
         )""",
     ),
+    (
+        # review data and other shared rows: one row per (table, key), last writer wins per row; reviewer_id and
+        # case_id are copied out so row-level security can decide who sees and writes what
+        """CREATE TABLE IF NOT EXISTS shared_rows (
+            tbl text NOT NULL,
+            key text NOT NULL,
+            seq bigint NOT NULL,
+            data text NOT NULL,
+            deleted boolean NOT NULL DEFAULT false,
+            reviewer_id text,
+            case_id text,
+            changed_by text NOT NULL DEFAULT current_user,
+            changed_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (tbl, key)
+        )""",
+        "CREATE INDEX IF NOT EXISTS shared_rows_seq ON shared_rows (seq)",
+        # which PostgreSQL login is which reviewer (kept by the administrator, see docs/team.md)
+        """CREATE TABLE IF NOT EXISTS reviewer_logins (
+            reviewer_id text PRIMARY KEY,
+            login name NOT NULL UNIQUE
+        )""",
+    ),
 )
+
+PULL_ROWS = "SELECT tbl, key, seq, data, deleted FROM shared_rows WHERE seq > %s ORDER BY seq LIMIT %s"
+PUT_ROW = ("INSERT INTO shared_rows (tbl, key, seq, data, deleted, reviewer_id, case_id) "
+           "VALUES (%s, %s, nextval('curator_change_seq'), %s, %s, %s, %s) ON CONFLICT (tbl, key) DO UPDATE SET "
+           "seq = excluded.seq, data = excluded.data, deleted = excluded.deleted, reviewer_id = excluded.reviewer_id,"
+           " case_id = excluded.case_id, changed_by = current_user, changed_at = now()")
 
 PULL = ("SELECT id, version, seq, deleted, record FROM cs_records WHERE seq > %s ORDER BY seq LIMIT %s")
 UPDATE = ("UPDATE cs_records SET version = version + 1, seq = nextval('curator_change_seq'), deleted = %s, "

@@ -20,6 +20,7 @@ from ..history import Changes, Recorder, now_iso
 from ..model import ordered
 from ..store import dumps
 from . import link, server
+from . import rows as rows_mod
 from .merge3 import merge_records
 
 if TYPE_CHECKING:
@@ -37,10 +38,13 @@ class SyncReport:
     merged: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     last_seq: int = 0
+    rows_pulled: int = 0
+    rows_pushed: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {"pulled": self.pulled, "pushed": self.pushed, "merged": self.merged, "conflicts": self.conflicts,
-                "last_seq": self.last_seq}
+                "last_seq": self.last_seq, "review_rows_pulled": self.rows_pulled,
+                "review_rows_pushed": self.rows_pushed}
 
 
 def _content(state: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -78,8 +82,8 @@ def connect(library: Library, url: str) -> dict[str, Any]:
     with library.store.transaction():
         if current is None or current["url"] != bare:
             library.store.conn.execute("DELETE FROM team_link")
-            library.store.conn.execute("DELETE FROM team_base")
-            library.store.conn.execute("DELETE FROM team_conflicts")
+            for table in ("team_base", "team_row_base", "team_conflicts"):
+                library.store.conn.execute(f"DELETE FROM {table}")
             library.store.conn.execute("INSERT INTO team_link (id, url, client_id, last_seq, connected) "
                                        "VALUES (1, ?, ?, 0, ?)", (bare, uuid.uuid4().hex, now_iso()))
     return {"url": bare, "schema": version, "password_kept": bool(password)}
@@ -98,7 +102,7 @@ def _connect_with(url: str, password: str) -> Any:
 
 def disconnect(library: Library) -> None:
     with library.store.transaction():
-        for table in ("team_link", "team_base", "team_conflicts"):
+        for table in ("team_link", "team_base", "team_row_base", "team_conflicts"):
             library.store.conn.execute(f"DELETE FROM {table}")
 
 
@@ -340,6 +344,27 @@ def _push(library: Library, conn: Any, report: SyncReport) -> int:
     return accepted
 
 
+def _pull_rows(library: Library, conn: Any, report: SyncReport) -> None:
+    """Review data after our last row change number (a cursor of its own: rows and case studies share the
+    server's change numbers but are read separately)."""
+    while True:
+        last = library.store.conn.execute("SELECT last_row_seq FROM team_link").fetchone()[0]
+        rows = conn.execute(server.PULL_ROWS, (last, BATCH)).fetchall()
+        if not rows:
+            return
+        with library.store.transaction():
+            report.rows_pulled += rows_mod.apply(library, rows)
+            library.store.conn.execute("UPDATE team_link SET last_row_seq = ?", (max(r[2] for r in rows),))
+
+
+def _push_rows(library: Library, conn: Any, report: SyncReport) -> int:
+    with conn.transaction(), conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (server.PUSH_LOCK,))
+        sent = rows_mod.push(library, cur)
+    report.rows_pushed += sent
+    return sent
+
+
 def sync(library: Library) -> SyncReport:
     """Pull, merge, push until both sides agree (or only conflicts are left). Raises ``CuratorError`` offline."""
     row = _link_or_raise(library)
@@ -350,9 +375,12 @@ def sync(library: Library) -> SyncReport:
     try:
         for _ in range(MAX_ROUNDS):
             _pull(library, conn, report)
-            if not _push(library, conn, report):
+            _pull_rows(library, conn, report)
+            pushed = _push(library, conn, report) + _push_rows(library, conn, report)
+            if not pushed:
                 break
         _pull(library, conn, report)
+        _pull_rows(library, conn, report)
     except psycopg.OperationalError as err:
         raise CuratorError(f"the connection to the team database was lost ({_first_line(err)}); what was "
                            "received is kept, and the next 'team sync' carries on") from err

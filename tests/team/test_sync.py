@@ -250,3 +250,33 @@ def test_attachments_travel_with_their_case_study(laptops, sample_record):
     sync.sync(tom)
     assert (tom.attachments_dir / digest).read_bytes() == picture
     assert tom.get(record["id"])["attachments"][0]["name"] == "barbers.png"
+
+
+SCORES = {"core20plus5_fit": 4, "impact": 3, "evaluation": 3, "co_production": 5, "replicability": 3,
+          "sustainability": 2}
+
+
+def test_review_data_travels_reviewers_assignments_scores_decisions(laptops, sample_record):
+    from curator.review import assign, decisions, reviewers, scoring
+
+    asha, tom, jo = laptops
+    record, _ = asha.create(dict(sample_record, status="submitted"))
+    reviewer = reviewers.add(asha, "Dr Ada Example", "Leeds Teaching Hospitals NHS Trust")
+    assign.assign(asha, record["id"], reviewer.id)
+    report = sync.sync(asha)
+    assert report.rows_pushed >= 2
+    sync.sync(tom)
+    assert [r.name for r in reviewers.list_reviewers(tom)] == ["Dr Ada Example"]
+    assert assign.assignments(tom, case=record["id"])
+    # the reviewer scores on Tom's laptop; the chair (Asha) sees it after syncing
+    scoring.submit(tom, record["id"], reviewer.id, SCORES, "include", "Strong evidence")
+    sync.sync(tom)
+    sync.sync(asha)
+    [review] = scoring.reviews(asha, case=record["id"])
+    assert review["scores"] == SCORES or json.loads(review["scores"]) == SCORES
+    assert asha.get(record["id"])["status"] == "in_review"  # the score, synced, moved it on
+    decisions.decide(asha, record["id"], "accept", "Panel agreed")
+    sync.sync(asha)
+    sync.sync(jo)
+    assert jo.get(record["id"])["status"] == "accepted"
+    assert jo.store.scalar("SELECT count(*) FROM review_decisions WHERE case_id = ?", (record["id"],)) == 1
