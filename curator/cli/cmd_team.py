@@ -30,6 +30,9 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p.add_argument("values", nargs="*", metavar="FIELD=VALUE")
     p.add_argument("--take", choices=sync.TAKE)
     p.set_defaults(func=cmd_resolve)
+    p = team.add_parser("access-sql", help="print the SQL an administrator runs once: roles curator_lead, "
+                        "curator_reviewer (row-level security) and curator_read")
+    p.set_defaults(func=cmd_access_sql)
     bench = groups("bench", "measure speed and memory")
     p = bench.add_parser("sync", help="several libraries converge through a PostgreSQL server started for the run")
     p.add_argument("--docs", type=int, default=2000, help="case studies (default 2000)")
@@ -91,6 +94,12 @@ def cmd_resolve(ctx, args) -> None:
             values[name] = raw
     result = sync.resolve(ctx.library, args.id, args.take, values)
     ctx.emit(result, lambda d: f"Resolved {d['resolved']}; it is sent on the next 'team sync'")
+
+
+def cmd_access_sql(ctx, args) -> None:
+    from ..team.access import ACCESS_SQL
+
+    ctx.emit({"sql": ACCESS_SQL}, ACCESS_SQL)
 
 
 def cmd_bench_sync(ctx, args) -> None:
