@@ -1,0 +1,135 @@
+"""Review data on the team database: reviewers, rubric versions, assignments, scores and decisions.
+
+These are small tables whose rows have a natural owner (a score belongs to its reviewer, a decision to the
+chair), so they sync row by row with the last writer winning, rather than field by field. Each laptop keeps, per
+row, the text it last agreed with the server (``team_row_base``), so finding what changed here is a comparison,
+and a row removed here is sent as deleted. Tables go in dependency order (reviewers before their assignments).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..store import dumps
+from . import server
+
+if TYPE_CHECKING:
+    from ..library import Library
+
+
+@dataclass(frozen=True)
+class Shared:
+    table: str
+    key: tuple[str, ...]  # the columns that name a row on every laptop
+    local_only: tuple[str, ...] = ()  # columns that are this laptop's own (an autoincrement number)
+
+
+SHARED = (
+    Shared("reviewers", ("id",)),
+    Shared("rubrics", ("version",)),
+    Shared("review_assignments", ("case_id", "reviewer_id")),
+    Shared("reviews", ("case_id", "reviewer_id")),
+    Shared("review_decisions", ("case_id", "at", "user"), local_only=("seq",)),
+)
+BY_TABLE = {s.table: s for s in SHARED}
+
+
+def _tables(library: Library) -> list[Shared]:
+    present = {r[0] for r in library.store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    return [s for s in SHARED if s.table in present]
+
+
+def _columns(library: Library, table: str) -> list[str]:
+    return [r[1] for r in library.store.conn.execute(f"PRAGMA table_info({table})")]
+
+
+def _local_rows(library: Library, shared: Shared, only: dict[str, Any] | None = None) -> dict[str, str]:
+    """Every row of a shared table as ``{key: canonical JSON text}`` (or just the row named by ``only``)."""
+    cols = [c for c in _columns(library, shared.table) if c not in shared.local_only]
+    sql = f"SELECT {', '.join(cols)} FROM {shared.table}"
+    params: list[Any] = []
+    if only is not None:
+        sql += " WHERE " + " AND ".join(f"{k} IS ?" for k in shared.key)
+        params = [only.get(k) for k in shared.key]
+    out = {}
+    for row in library.store.conn.execute(sql, params):
+        data = dict(zip(cols, row, strict=True))
+        out[_key(shared, data)] = dumps(data)
+    return out
+
+
+def _key(shared: Shared, data: dict[str, Any]) -> str:
+    return json.dumps([data.get(k) for k in shared.key], ensure_ascii=False)
+
+
+def push(library: Library, cur: Any) -> int:
+    """Send rows changed or removed here since the last agreement; call inside the push transaction."""
+    conn = library.store.conn
+    sent = []
+    for shared in _tables(library):
+        local = _local_rows(library, shared)
+        base = dict(conn.execute("SELECT key, data FROM team_row_base WHERE tbl = ?", (shared.table,)).fetchall())
+        for key, text in local.items():
+            if base.get(key) != text:
+                data = json.loads(text)
+                cur.execute(server.PUT_ROW, (shared.table, key, text, False, data.get("reviewer_id"),
+                                             data.get("case_id")))
+                sent.append((shared.table, key, text))
+        for key in base.keys() - local.keys():
+            cur.execute(server.PUT_ROW, (shared.table, key, base[key], True, None, None))
+            sent.append((shared.table, key, None))
+    return len(sent) and _remember(library, sent)
+
+
+def _remember(library: Library, sent: list[tuple[str, str, str | None]]) -> int:
+    with library.store.transaction():
+        for table, key, text in sent:
+            if text is None:
+                library.store.conn.execute("DELETE FROM team_row_base WHERE tbl = ? AND key = ?", (table, key))
+            else:
+                library.store.conn.execute("INSERT OR REPLACE INTO team_row_base (tbl, key, data) VALUES (?, ?, ?)",
+                                           (table, key, text))
+    return len(sent)
+
+
+def apply(library: Library, rows: list[tuple[str, str, int, str, bool]]) -> int:
+    """Write pulled rows into the local tables; call inside a local transaction."""
+    conn = library.store.conn
+    applied = 0
+    present = _tables(library)
+    for table, key, _seq, text, deleted in rows:
+        shared = BY_TABLE.get(table)
+        if shared is None or shared not in present:
+            continue  # a table this Curator does not know: kept on the server, ignored here
+        data = json.loads(text)
+        base = conn.execute("SELECT data FROM team_row_base WHERE tbl = ? AND key = ?", (table, key)).fetchone()
+        mine = _local_rows(library, shared, data).get(key)
+        if mine is not None and mine != (base[0] if base else None) and mine != text:
+            continue  # changed here too and not yet sent: this laptop's later write wins when it is pushed
+        where = " AND ".join(f"{k} IS ?" for k in shared.key)
+        key_values = [data.get(k) for k in shared.key]
+        if deleted:
+            try:
+                conn.execute(f"DELETE FROM {shared.table} WHERE {where}", key_values)
+            except sqlite3.IntegrityError:
+                continue  # still referred to here (a reviewer with assignments): kept until those go
+            conn.execute("DELETE FROM team_row_base WHERE tbl = ? AND key = ?", (table, key))
+            applied += 1
+            continue
+        cols = [c for c in _columns(library, shared.table) if c in data and c not in shared.local_only]
+        values = [data[c] for c in cols]
+        marks = ", ".join("?" * len(cols))
+        if shared.local_only:  # no shared unique key to upsert on: replace the matching row
+            conn.execute(f"DELETE FROM {shared.table} WHERE {where}", key_values)
+            conn.execute(f"INSERT INTO {shared.table} ({', '.join(cols)}) VALUES ({marks})", values)
+        else:  # upsert, never delete: other rows refer to this one (assignments to their reviewer)
+            updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in shared.key)
+            conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+            conn.execute(f"INSERT INTO {shared.table} ({', '.join(cols)}) VALUES ({marks}) "
+                         f"ON CONFLICT ({', '.join(shared.key)}) {conflict}", values)
+        conn.execute("INSERT OR REPLACE INTO team_row_base (tbl, key, data) VALUES (?, ?, ?)", (table, key, text))
+        applied += 1
+    return applied
