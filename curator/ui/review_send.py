@@ -146,11 +146,11 @@ class SendDialog(QDialog):
             self.report.setPlainText("Cancelled. Files already written are complete and can be sent and merged.")
             return
         self.report.setPlainText(sent_words(result))
-        self.sent.emit(result)
         count = sum(len([k for k in ("pack", "sheet", "word_pack") if k in f]) for f in result["files"])
         self.result_box = done_box(self, "Files written", f"Wrote {count} files for {len(result['files'])} "
                                    f"reviewer{'s' if len(result['files']) != 1 else ''} to {result['folder']}.",
                                    folder=result["folder"], details=sent_words(result))
+        self.sent.emit(result)
 
 
 def _send_job(library: Library, folder: str, kinds: tuple[str, ...], chosen: list[str], *, progress: ProgressFn,
