@@ -25,7 +25,7 @@ ENTRIES = (
      "Score your assigned case studies against the rubric, beside their text, from the keyboard"),
     ("chair", "&Panel summary and decisions…", "Ctrl+Shift+D", "Ctrl+Alt+D",
      "Reviewers' progress, the ranked summary with disagreements flagged, agreement, and the chair's decisions"),
-    ("pack", "Open review &pack…", "", "", "Score from a .curatorpack sent to you (review mode: only its case "
+    ("pack", "Open review pac&k…", "", "", "Score from a .curatorpack sent to you (review mode: only its case "
                                            "studies)"),
 )
 #: The panel screens (issue 11): (objectName, text, tooltip); a separator goes before the first.
@@ -36,7 +36,7 @@ PANEL_ENTRIES = (
     ("review_send", "Se&nd to reviewers…", "Write each reviewer's review pack and/or Excel sheet to a folder"),
     ("review_merge", "&Merge returned files…", "Take returned review packs and Excel sheets back (or drop them on "
                                                "the window)"),
-    ("review_report", "Panel re&port…", "Write the panel's Word report: ranking, flags, agreement, decisions"),
+    ("review_report", "Panel repor&t…", "Write the panel's Word report: ranking, flags, agreement, decisions"),
     ("review_export", "&Export scores…", "Every score and comment to a CSV or Excel file"),
 )
 
