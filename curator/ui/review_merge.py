@@ -62,6 +62,7 @@ class MergeDialog(QDialog):
         self.setAcceptDrops(True)
         self.files = QListWidget()
         self.files.setAccessibleName("Returned files to merge")
+        self.files.setMaximumHeight(120)
         files_label = QLabel("&Returned files (review packs or Excel sheets; drop them here too):")
         files_label.setBuddy(self.files)
         self.add_button = button("&Add files…", "Add returned files")
