@@ -96,7 +96,7 @@ class AssignDialog(QDialog):
         self.per_case.setAccessibleName("Reviewers per case study")
         per_label = QLabel("Reviewers &per case study:")
         per_label.setBuddy(self.per_case)
-        self.propose_button = button("&Propose", "Propose an assignment",
+        self.propose_button = button("Pr&opose", "Propose an assignment",
                                      "Fill the table with a load-balanced proposal; nothing is saved until Apply")
         self.propose_button.clicked.connect(self.refresh)
         self.has_due = QCheckBox("Reviews &due by:")

@@ -143,12 +143,12 @@ class DecisionDialog(QDialog):
         row = QHBoxLayout()
         self.choice = QButtonGroup(self)
         for decision, word in DECISION_WORDS.items():
-            button = QRadioButton("&" + word)
+            button = QRadioButton(word.replace("Revise", "Re&vise") if decision == "revise" else "&" + word)
             button.setProperty("decision", decision)
             self.choice.addButton(button)
             row.addWidget(button)
         box.addLayout(row)
-        label = QLabel("&Reason (kept in the case study's history; required):")
+        label = QLabel("Rea&son (kept in the case study's history; required):")  # R is Reject
         self.reason = QPlainTextEdit()
         self.reason.setTabChangesFocus(True)
         self.reason.setAccessibleName("Reason for the decision")

@@ -90,6 +90,10 @@ class MergeDialog(QDialog):
         box.addWidget(self.summary)
         box.addWidget(self.buttons)
         self.resize(1000, 560)
+        runner.idle.connect(self._idle)  # a failed job reports through the runner: Merge comes back
+
+    def _idle(self) -> None:
+        self.merge_button.setEnabled(self.files.count() > 0)
 
     def add_paths(self, paths: list[Path | str]) -> None:
         shown = {self.files.item(r).text() for r in range(self.files.count())}

@@ -83,7 +83,7 @@ class ReviewerForm(QDialog):
         self.orgs.setMaximumHeight(90)
         ics_label = QLabel("&ICSs (tick with Space):")
         ics_label.setBuddy(self.ics_filter)
-        orgs_label = QLabel("Other o&rganisations, one a line:")
+        orgs_label = QLabel("Other organisations, one a &line:")
         orgs_label.setBuddy(self.orgs)
         inner.addWidget(ics_label)
         inner.addWidget(self.ics_filter)

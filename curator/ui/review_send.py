@@ -102,7 +102,11 @@ class SendDialog(QDialog):
         box.addWidget(self.report, 1)
         box.addWidget(self.buttons)
         self.resize(720, 600)
+        runner.idle.connect(self._idle)  # a refused job reports through the runner: the button comes back
         runner.read(load_panel, library, on_done=self._loaded)
+
+    def _idle(self) -> None:
+        self.write_button.setEnabled(True)
 
     def _loaded(self, panel: list[dict[str, Any]]) -> None:
         self.people.clear()

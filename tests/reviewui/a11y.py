@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
@@ -41,10 +42,16 @@ def check_dialog(dialog: QWidget) -> None:
     hint = dialog.minimumSizeHint()
     assert hint.width() <= width and hint.height() <= height - 40, (dialog.windowTitle(), hint)
     assert dialog.accessibleName() or dialog.windowTitle()
+    keys: list[str] = []
     for widget in dialog.findChildren(QWidget):
         if not widget.isVisible() or _inner(widget) or widget.window() is not dialog:
             continue
+        text = widget.text() if isinstance(widget, QAbstractButton | QLabel) else ""
+        if "&" in text.replace("&&", "") and not text.lstrip().startswith("<"):
+            keys.append(text.replace("&&", "").split("&")[1][:1].lower())
         if isinstance(widget, CONTROLS) and widget.isEnabled():
             assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus, f"{type(widget).__name__} cannot be reached with Tab"
         if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
             assert accessible_name(widget).strip(), f"{type(widget).__name__} in {dialog.windowTitle()} has no name"
+    clashes = sorted({k for k in keys if keys.count(k) > 1})
+    assert not clashes, f"{dialog.windowTitle()}: access keys used twice: {clashes}"

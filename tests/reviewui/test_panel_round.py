@@ -205,3 +205,12 @@ def test_a_full_panel_round_from_the_window(qtbot, main, tmp_path, monkeypatch):
     file_button = next(b for b in main.review_result.buttons() if "file" in b.text().replace("&", "").lower())
     file_button.click()
     assert main.opened[-1] == str(report.resolve())
+
+    # 7. every score to CSV
+    scores = tmp_path / "scores.csv"
+    main.review_result = None
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(scores), "CSV files (*.csv)"))
+    main.findChild(QAction, "review_export").trigger()
+    qtbot.waitUntil(lambda: main.review_result is not None, timeout=30_000)
+    lines = scores.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("case_id,title,reviewer_id") and len(lines) == 1 + len(tom["cases"])

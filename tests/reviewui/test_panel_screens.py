@@ -211,3 +211,16 @@ def test_send_and_merge_stop_on_cancel(review_round, tmp_path):
     assert list(out.iterdir()) == []
     with pytest.raises(Cancelled):
         merge_files(review_round.library, [tmp_path / "x.xlsx"], cancel=token)
+
+
+def test_send_to_a_missing_folder_is_refused_in_words_and_can_be_retried(qtbot, review_round, runner, tmp_path):
+    from curator.ui.review_send import SendDialog
+
+    dialog = opened(qtbot, SendDialog(review_round.library, runner))
+    qtbot.waitUntil(lambda: dialog.people.count() == 4, timeout=10_000)
+    check_dialog(dialog)
+    dialog.folder.setText(str(tmp_path / "not there"))
+    dialog.write()
+    qtbot.waitUntil(lambda: bool(runner.errors) and runner.pending_writes == 0, timeout=10_000)
+    assert "is not a folder; choose an existing folder" in str(runner.errors[0])
+    assert dialog.write_button.isEnabled()
