@@ -36,7 +36,7 @@ from ..errors import CuratorError
 from ..library import Library
 from ..review import assign as assign_mod
 from ..review import scoring
-from .review_common import button, warn
+from .review_common import button, enter_presses, warn
 from .workers import Runner
 
 HELD, NEW, NONE, REMOVE = "held", "new", "none", "remove"
@@ -145,6 +145,7 @@ class AssignDialog(QDialog):
         box.addWidget(self.summary)
         box.addWidget(self.buttons)
         self.resize(1200, 680)
+        enter_presses(self, self.propose_button)
         self.refresh()
 
     # -- reading -------------------------------------------------------------------------------------------

@@ -72,3 +72,13 @@ def button(text: str, name: str | None = None, tip: str = "") -> QPushButton:
     if tip:
         widget.setToolTip(tip)
     return widget
+
+
+def enter_presses(dialog: QWidget, default: QPushButton | None) -> None:
+    """Make Enter press ``default`` (or nothing), never whichever button came first: Enter in a field must not
+    apply an assignment or save a rubric version by accident."""
+    for widget in dialog.findChildren(QPushButton):
+        widget.setAutoDefault(False)
+        widget.setDefault(False)
+    if default is not None:
+        default.setDefault(True)

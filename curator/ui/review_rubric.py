@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..library import Library
 from ..review import rubric as rubric_mod
-from .review_common import button, warn
+from .review_common import button, enter_presses, warn
 from .workers import Runner
 
 
@@ -117,6 +117,7 @@ class RubricDialog(QDialog):
         box.addWidget(split, 1)
         box.addWidget(self.buttons)
         self.resize(960, 640)
+        enter_presses(self, None)  # a new version only by choosing Save
         self.refresh()
 
     def refresh(self) -> None:

@@ -224,3 +224,17 @@ def test_send_to_a_missing_folder_is_refused_in_words_and_can_be_retried(qtbot, 
     qtbot.waitUntil(lambda: bool(runner.errors) and runner.pending_writes == 0, timeout=10_000)
     assert "is not a folder; choose an existing folder" in str(runner.errors[0])
     assert dialog.write_button.isEnabled()
+
+
+def test_enter_in_a_field_proposes_and_never_applies(qtbot, review_round, runner):
+    lib = review_round.library
+    before = assign_mod.assignments(lib)
+    dialog = opened(qtbot, AssignDialog(lib, runner))
+    qtbot.waitUntil(lambda: dialog.proposal is not None, timeout=10_000)
+    dialog.per_case.setFocus()
+    dialog.per_case.setValue(4)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        qtbot.keyClick(dialog.per_case, Qt.Key.Key_Return)
+    assert dialog.proposal["per_case"] == 4 and dialog.isVisible()
+    qtbot.wait(200)
+    assert assign_mod.assignments(lib) == before
