@@ -1,14 +1,16 @@
-"""Expert reference group review commands: ``reviewer add|list|conflicts|remove``, ``rubric show|set``,
-``review assign|unassign|score|scores|progress|summary|decide|pack|open|sheet|merge|report|export``."""
+"""Expert reference group review commands: ``reviewer add|list|edit|conflicts|remove``,
+``rubric show|set|versions``, ``review assign|unassign|due|score|scores|progress|summary|decide|pack|open|sheet|send|
+merge|report|export``."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from ..errors import CuratorError
 from ..review import assign as assign_mod
-from ..review import decisions, merge, packs, report, scoring, sheets
+from ..review import decisions, merge, packs, report, scoring, send, sheets
 from ..review import reviewers as reviewers_mod
 from ..review import rubric as rubric_mod
 from ..review.summary import summary as summary_of
@@ -30,6 +32,12 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p.add_argument("--conflict", nargs="+", default=[], metavar="CODE_OR_ORG",
                    help="ICS codes or names, or organisations, they must not review")
     sub(people, "list", cmd_reviewer_list, "list the panel")
+    p = sub(people, "edit", cmd_reviewer_edit, "change a reviewer's name, organisation, role or conflicts")
+    p.add_argument("reviewer")
+    p.add_argument("--name")
+    p.add_argument("--org")
+    p.add_argument("--role")
+    p.add_argument("--conflict", nargs="*", metavar="CODE_OR_ORG", help="replace the declared conflicts")
     p = sub(people, "conflicts", cmd_reviewer_conflicts, "replace a reviewer's declared conflicts")
     p.add_argument("reviewer")
     p.add_argument("--conflict", nargs="*", default=[], metavar="CODE_OR_ORG")
@@ -40,6 +48,7 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     sub(rubrics, "show", cmd_rubric_show, "show the current rubric")
     p = sub(rubrics, "set", cmd_rubric_set, "set a new rubric version from a JSON file (the shape 'rubric show' gives)")
     p.add_argument("file", metavar="FILE.json")
+    sub(rubrics, "versions", cmd_rubric_versions, "every rubric version and how many reviews use it")
 
     review = groups("review", "the review round: assignment, scoring, summary, decisions, offline packs, reports")
     p = sub(review, "assign", cmd_assign, "assign reviewers: automatically, or one by hand with --case and --reviewer")
@@ -48,6 +57,12 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p.add_argument("--reviewer", help="… to this reviewer (id or name)")
     p.add_argument("--override", metavar="REASON", help="assign despite a conflict, for this reason (recorded)")
     p.add_argument("--due", metavar="YYYY-MM-DD", help="the date reviews are due (reviewers after it are late)")
+    p.add_argument("--propose", action="store_true", help="show the automatic assignment without applying it")
+    p.add_argument("--plan", metavar="FILE.json", help="apply a plan: {\"add\": [{\"case\", \"reviewer\", "
+                   "\"override_reason\"?}], \"remove\": [{\"case\", \"reviewer\"}]} (all or nothing)")
+    p = sub(review, "due", cmd_due, "show or set the date reviews are due")
+    p.add_argument("date", nargs="?", metavar="YYYY-MM-DD")
+    p.add_argument("--clear", action="store_true", help="no due date")
     p = sub(review, "unassign", cmd_unassign, "remove a reviewer from a case study they have not scored")
     p.add_argument("case")
     p.add_argument("--reviewer", required=True)
@@ -76,8 +91,12 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p = sub(review, "sheet", cmd_sheet, "write a reviewer's Excel scoring sheet and Word pack of case studies")
     p.add_argument("--reviewer", required=True)
     p.add_argument("out", metavar="OUT.xlsx")
-    p = sub(review, "merge", cmd_merge, "take a returned review pack or scoring sheet back (all or nothing)")
-    p.add_argument("file", metavar="FILE")
+    p = sub(review, "send", cmd_send, "write every reviewer's review pack and/or Excel sheet to one folder")
+    p.add_argument("folder", metavar="FOLDER")
+    p.add_argument("--what", choices=("packs", "sheets", "both"), default="both")
+    p.add_argument("--reviewer", nargs="+", metavar="R", help="only these reviewers (ids or names)")
+    p = sub(review, "merge", cmd_merge, "take returned review packs or scoring sheets back (each all or nothing)")
+    p.add_argument("file", metavar="FILE", nargs="+")
     p = sub(review, "report", cmd_report, "write the panel's review report (.docx)")
     p.add_argument("out", metavar="OUT.docx")
     p = sub(review, "export", cmd_export, "write every score and comment to .csv or .xlsx")
@@ -92,6 +111,12 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
 def cmd_reviewer_add(ctx, args) -> None:
     reviewer = reviewers_mod.add(ctx.library, args.name, args.org, args.role, args.conflict)
     ctx.emit(reviewer.as_json(), lambda d: f"Added {d['name']} as {d['id']}")
+
+
+def cmd_reviewer_edit(ctx, args) -> None:
+    reviewer = reviewers_mod.edit(ctx.library, args.reviewer, name=args.name, organisation=args.org, role=args.role,
+                                  conflicts=args.conflict)
+    ctx.emit(reviewer.as_json(), lambda d: _reviewer_rows([d]))
 
 
 def _reviewer_rows(items: list[dict[str, Any]]) -> str:
@@ -131,9 +156,34 @@ def cmd_rubric_set(ctx, args) -> None:
              + ("" if changed else " (unchanged: the criteria are the same)"))
 
 
+def cmd_rubric_versions(ctx, args) -> None:
+    ctx.emit({"versions": rubric_mod.versions(ctx.library)},
+             lambda d: table(d["versions"], ["version", "created", "user", "reviews"]))
+
+
+def cmd_due(ctx, args) -> None:
+    if args.clear or args.date:
+        scoring.set_due(ctx.library, None if args.clear else args.date)
+    ctx.emit({"due": scoring.due(ctx.library)}, lambda d: f"Reviews due: {d['due'] or 'no date set'}")
+
+
 def cmd_assign(ctx, args) -> None:
     if args.due is not None:
         scoring.set_due(ctx.library, args.due)
+    if args.propose:
+        ctx.emit(assign_mod.propose(ctx.library, args.per_case), lambda d: "Proposed (not applied):\n" + "\n".join(
+            f"  {a['case']} → {a['reviewer']}" for a in d["assignments"]) + "".join(
+            f"\nwarning: {s['case']} needs {s['needed']} more reviewer(s): {s['reason']}" for s in d["short"]))
+        return
+    if args.plan:
+        plan = _read_json_arg(args.plan)
+        if not isinstance(plan, dict) or not isinstance(plan.get("add", []), list) or \
+                not isinstance(plan.get("remove", []), list):
+            raise CuratorError('a plan is a JSON object {"add": [{"case", "reviewer", "override_reason"?}], '
+                               '"remove": [{"case", "reviewer"}]}')
+        ctx.emit(assign_mod.apply_plan(ctx.library, plan.get("add", []), plan.get("remove", [])),
+                 lambda d: f"{len(d['assignments'])} assigned, {len(d['removed'])} removed")
+        return
     if args.case or args.reviewer:
         if not (args.case and args.reviewer):
             raise CuratorError("to assign by hand give both --case ID and --reviewer R")
@@ -237,7 +287,28 @@ def cmd_sheet(ctx, args) -> None:
              lambda d: f"Wrote {d['file']} and {d['word_pack']} ({len(d['cases'])} case studies)")
 
 
-def cmd_merge(ctx, args) -> None:
+def cmd_send(ctx, args) -> None:
+    kinds = {"packs": ("pack",), "sheets": ("sheet",), "both": ("pack", "sheet")}[args.what]
+
+    def human(d: dict[str, Any]) -> str:
+        lines = [f"Wrote to {d['folder']}:"]
+        for f in d["files"]:
+            lines += [f"  {f['name']}: {Path(f[k]).name}" for k in ("pack", "sheet", "word_pack") if k in f]
+        lines += [f"Skipped {s['name']}: {s['reason']}" for s in d["skipped"]]
+        return "\n".join(lines)
+
+    ctx.emit(send.send(ctx.library, args.folder, kinds=kinds, reviewers=args.reviewer), human)
+
+
+def cmd_merge(ctx, args) -> int | None:
+    if len(args.file) > 1:  # several files: each merged whole or refused, with a report of both
+        data = merge.merge_files(ctx.library, args.file)
+        ctx.emit(data, lambda d: "\n".join([f"Merged {Path(m['file']).name} ({m['name']}): {len(m['merged'])} "
+                                             "case studies" for m in d["merged"]]
+                                           + [f"Refused {r['name']}: {r['error']}" for r in d["refused"]]))
+        return 1 if data["refused"] else 0
+    args.file = args.file[0]
+
     def human(d: dict[str, Any]) -> str:
         lines = [f"Merged {d['kind']} from {d['reviewer']}:"]
         lines += [f"  {m['case']}: {m['outcome']}" for m in d["merged"]]

@@ -44,16 +44,19 @@ def _send_to_review(library: Library, case_ids: list[str], why: str) -> None:
             library.set_status(case_id, "in_review", reason=why)
 
 
-def assign_auto(library: Library, per_case: int = 3) -> dict[str, Any]:
-    """Top up every reviewable case study to ``per_case`` reviewers without a conflict, balancing load.
+def propose(library: Library, per_case: int = 3) -> dict[str, Any]:
+    """The automatic assignment as it would be, without writing anything, so a person can see and change it first.
 
-    Returns ``{"assignments": [{"case", "reviewer"}] (new ones), "short": [{"case", "needed", "reason"}]}``.
+    ``{"per_case", "assignments": [{"case", "reviewer"}] (new), "short": [{"case", "needed", "reason"}],
+    "cases": [{"id", "title", "held", "proposed", "conflicts": {reviewer: why}}],
+    "reviewers": [{"id", "name", "load", "new"}]}``: ``load`` counts open case studies already held.
     """
     if per_case < 1:
         raise CuratorError(f"--per-case must be at least 1, not {per_case}")
     panel = reviewers_mod.list_reviewers(library)
     if not panel:
-        raise CuratorError("there are no reviewers yet; add them with 'python -m curator reviewer add NAME'")
+        raise CuratorError("there are no reviewers yet; add them first (Review › Reviewers…, or "
+                           "'python -m curator reviewer add NAME')")
     cases = reviewable_cases(library)
     current = library.store.query("SELECT case_id, reviewer_id FROM review_assignments")
     held: dict[str, set[str]] = {}
@@ -62,27 +65,76 @@ def assign_auto(library: Library, per_case: int = 3) -> dict[str, Any]:
     open_cases = set(cases)
     load = Counter({r.id: 0 for r in panel})
     load.update(row["reviewer_id"] for row in current if row["case_id"] in open_cases and row["reviewer_id"] in load)
-    eligible = {}
+    before = dict(load)
+    eligible, conflicts, titles = {}, {}, {}
     for case_id in cases:
         record = library.get(case_id)
+        titles[case_id] = record["title"]
+        conflicts[case_id] = {r.id: why for r in panel if (why := r.conflict_with(record)) is not None}
         eligible[case_id] = [r.id for r in panel if r.id not in held.get(case_id, set())
-                             and r.conflict_with(record) is None]
+                             and r.id not in conflicts[case_id]]
     plan = _plan(cases, eligible, {c: per_case - len(held.get(c, ())) for c in cases}, load)
-    names = {r.id: r.name for r in panel}
     new = [{"case": case_id, "reviewer": rid} for case_id in cases for rid in plan.get(case_id, [])]
     short = [{"case": c, "needed": per_case - len(held.get(c, ())) - len(plan.get(c, [])),
               "reason": f"only {len(eligible[c])} more reviewer(s) without a conflict"}
              for c in cases if per_case - len(held.get(c, ())) - len(plan.get(c, [])) > 0]
+    return {"per_case": per_case, "assignments": new, "short": short,
+            "cases": [{"id": c, "title": titles[c], "held": sorted(held.get(c, set())), "proposed": plan.get(c, []),
+                       "conflicts": conflicts[c]} for c in cases],
+            "reviewers": [{"id": r.id, "name": r.name, "load": before[r.id], "new": load[r.id] - before[r.id]}
+                          for r in panel]}
+
+
+def assign_auto(library: Library, per_case: int = 3) -> dict[str, Any]:
+    """Top up every reviewable case study to ``per_case`` reviewers without a conflict, balancing load.
+
+    Returns ``{"assignments": [{"case", "reviewer"}] (new ones), "short": [{"case", "needed", "reason"}]}``.
+    """
+    with library.store.transaction():  # the plan and its writing see the same library
+        proposal = propose(library, per_case)
+        apply_plan(library, [dict(a, how="auto") for a in proposal["assignments"]])
+    return {"assignments": proposal["assignments"], "short": proposal["short"]}
+
+
+def apply_plan(library: Library, add: list[dict[str, Any]], remove: list[dict[str, Any]] = ()
+               ) -> dict[str, Any]:
+    """Apply a (possibly hand-edited) plan, all or nothing: ``add`` items are ``{"case", "reviewer", "how":
+    "auto"|"manual", "override_reason"}`` (a conflict needs the reason), ``remove`` items ``{"case", "reviewer"}``.
+
+    Automatic ones get one history row per case study naming everyone; manual ones go through ``assign``.
+    """
+    names = {r.id: r.name for r in reviewers_mod.list_reviewers(library)}
     stamp = now_iso()
+    added, removed = [], []
     with library.store.transaction() as conn:
-        conn.executemany("INSERT INTO review_assignments(case_id, reviewer_id, assigned, how) VALUES (?,?,?,?)",
-                         [(item["case"], item["reviewer"], stamp, "auto") for item in new])
-        for case_id, rids in plan.items():
-            if rids:  # one audit row per case study, naming everyone assigned to it
-                library.record_event(case_id, f"Assigned to reviewer{'s' if len(rids) > 1 else ''} "
-                                     + ", ".join(names[rid] for rid in rids), "automatic assignment")
-        _send_to_review(library, sorted({a["case"] for a in new}), "Reviewers assigned")
-    return {"assignments": new, "short": short}
+        for item in remove:
+            removed.append(unassign(library, item["case"], item["reviewer"]))
+        auto: dict[str, list[str]] = {}
+        for item in add:
+            if item.get("how", "manual") == "auto" and not item.get("override_reason"):
+                reviewer = reviewers_mod.get(library, item["reviewer"])
+                record = library.get(item["case"], include_deleted=False)
+                if record["status"] not in REVIEWABLE:
+                    raise CuratorError(f"case study {item['case']} is {record['status']}; only submitted or "
+                                       "in-review case studies are reviewed")
+                if reviewer.conflict_with(record):
+                    raise CuratorError(f"{reviewer.name} has a conflict with {item['case']} "
+                                       f"({reviewer.conflict_with(record)}); give a reason to override it")
+                if assignments(library, reviewer=reviewer.id, case=item["case"]):
+                    raise CuratorError(f"{reviewer.name} is already assigned to {item['case']}")
+                conn.execute("INSERT INTO review_assignments(case_id, reviewer_id, assigned, how) VALUES (?,?,?,?)",
+                             (item["case"], reviewer.id, stamp, "auto"))
+                auto.setdefault(item["case"], []).append(reviewer.id)
+                added.append({"case": item["case"], "reviewer": reviewer.id, "conflict": None,
+                              "override_reason": None})
+            else:
+                added.append(assign(library, item["case"], item["reviewer"],
+                                    override_reason=item.get("override_reason")))
+        for case_id, rids in auto.items():  # one audit row per case study, naming everyone assigned to it
+            library.record_event(case_id, f"Assigned to reviewer{'s' if len(rids) > 1 else ''} "
+                                 + ", ".join(names[rid] for rid in rids), "automatic assignment")
+        _send_to_review(library, sorted(auto), "Reviewers assigned")
+    return {"assignments": added, "removed": removed}
 
 
 def _plan(cases: list[str], eligible: dict[str, list[str]], need: dict[str, int], load: Counter

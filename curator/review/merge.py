@@ -9,7 +9,9 @@ from typing import Any
 
 from ..errors import CuratorError
 from ..library import Library
+from ..progress import CancelToken, ProgressFn, no_progress
 from . import offline
+from . import reviewers as reviewers_mod
 from .packs import ReviewPack
 from .sheets import read_sheet
 
@@ -35,3 +37,23 @@ def merge(library: Library, path: str | Path) -> dict[str, Any]:
     """``{"file", "kind", "reviewer", "merged": [{"case", "outcome"}], "not_scored": [ids]}``; outcome is
     added, replaced (an earlier score by the same reviewer, kept in history), unchanged, draft or kept."""
     return offline.merge_returned(library, read_returned(path), str(path))
+
+
+def merge_files(library: Library, paths: list[str | Path], *, progress: ProgressFn = no_progress,
+                cancel: CancelToken | None = None) -> dict[str, Any]:
+    """Merge several returned files, each whole or not at all: ``{"merged": [merge reports, plus "name"],
+    "refused": [{"file", "name", "error"}]}``. One refused file never stops the others."""
+    merged, refused = [], []
+    for n, path in enumerate(paths):
+        if cancel is not None:
+            cancel.check()
+        progress(n, len(paths), f"Merging {Path(path).name}…")
+        try:
+            report = merge(library, path)
+        except CuratorError as err:
+            refused.append({"file": str(path), "name": Path(path).name, "error": str(err)})
+        else:
+            names = reviewers_mod.lookup(library)
+            merged.append(dict(report, name=names[report["reviewer"]].name if report["reviewer"] in names else ""))
+    progress(len(paths), len(paths), "Done")
+    return {"merged": merged, "refused": refused}

@@ -111,6 +111,26 @@ def set_conflicts(library: Library, ref: str, conflicts: list[str]) -> Reviewer:
     return get(library, reviewer.id)
 
 
+def edit(library: Library, ref: str, *, name: str | None = None, organisation: str | None = None,
+         role: str | None = None, conflicts: list[str] | None = None) -> Reviewer:
+    """Change what is given (None leaves a field as it is); the id stays, so scores and files keep their owner."""
+    reviewer = get(library, ref)
+    new_name = reviewer.name if name is None else " ".join(name.split())
+    if not new_name:
+        raise CuratorError(f"a reviewer needs a name; {reviewer.name} keeps theirs until you give a new one")
+    clash = [r for r in list_reviewers(library) if r.name.casefold() == new_name.casefold() and r.id != reviewer.id]
+    if clash:
+        raise CuratorError(f"there is already a reviewer called {new_name} ({clash[0].id}); use a fuller name to "
+                           "tell them apart")
+    ics, orgs = (reviewer.conflict_ics, reviewer.conflict_orgs) if conflicts is None else split_conflicts(conflicts)
+    with library.store.transaction() as conn:
+        conn.execute("UPDATE reviewers SET name=?, organisation=?, role=?, conflicts=? WHERE id=?",
+                     (new_name, reviewer.organisation if organisation is None else " ".join(organisation.split()),
+                      reviewer.role if role is None else " ".join(role.split()),
+                      json.dumps({"ics": ics, "organisations": orgs}), reviewer.id))
+    return get(library, reviewer.id)
+
+
 def remove(library: Library, ref: str) -> Reviewer:
     """Mark a reviewer as no longer on the panel; their submitted scores stay, their open assignments go."""
     reviewer = get(library, ref)

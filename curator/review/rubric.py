@@ -144,3 +144,12 @@ def weighted_mean(rubric: dict[str, Any], scores: dict[str, int]) -> float | Non
     pairs = [(c["weight"], scores[c["id"]]) for c in rubric["criteria"] if c["id"] in scores]
     total = sum(w for w, _ in pairs)
     return sum(w * s for w, s in pairs) / total if total else None
+
+
+def versions(library: Library) -> list[dict[str, Any]]:
+    """Every rubric version with when it was made and how many reviews were scored against it (newest first),
+    so whoever edits the rubric sees which version the existing scores use."""
+    current(library)
+    return library.store.query(
+        "SELECT r.version, r.created, r.user, (SELECT COUNT(*) FROM reviews v WHERE v.rubric_version = r.version) "
+        "AS reviews FROM rubrics r ORDER BY r.version DESC")

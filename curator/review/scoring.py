@@ -142,3 +142,8 @@ def progress(library: Library, today: dt.date | None = None) -> dict[str, Any]:
                     "drafts": sum(1 for r in mine if r["saved"] and not r["submitted"]),
                     "outstanding": outstanding, "late": late_now and bool(outstanding)})
     return {"due": due, "reviewers": out}
+
+
+def due(library: Library) -> str | None:
+    """The due date set for the round (YYYY-MM-DD), or None."""
+    return library.store.get_config(DUE_KEY) or None

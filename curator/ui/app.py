@@ -28,6 +28,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 
 from .main_window import MainWindow  # noqa: E402
+from .review_menu import SCREENSHOT_VIEWS as REVIEW_VIEWS  # noqa: E402
 from .settings import APP, ORG, Settings, ini_settings  # noqa: E402
 
 SCREENSHOT_LIMIT_S = 90  # screenshot mode gives up after this, with a message
@@ -59,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="curator-app", description="The Curator desktop app")
     parser.add_argument("--library", metavar="DIR", help="library folder (default: the last one opened)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="save a PNG of the loaded window and exit")
-    parser.add_argument("--view", choices=("main", "editor", "coverage", "import"), default="main",
+    parser.add_argument("--view", choices=("main", "editor", "coverage", "import", *REVIEW_VIEWS), default="main",
                         help="what --screenshot shows")
     parser.add_argument("--import-file", metavar="FILE", help="with --view import: the file to import")
     parser.add_argument("--query", metavar="TEXT", default="", help="with --screenshot: type this search first")
@@ -107,6 +108,8 @@ def _screenshot(app: QApplication, window: MainWindow, args: argparse.Namespace)
             editor.resize(1100, 760)
             editor.tabs.setCurrentIndex(2 if case_id else 0)
             QTimer.singleShot(400, lambda: save(editor))
+        elif args.view in REVIEW_VIEWS:
+            REVIEW_VIEWS[args.view](window, save)
         elif args.view == "import":
             if not args.import_file:
                 print("curator-app: error: --view import needs --import-file FILE", file=sys.stderr)

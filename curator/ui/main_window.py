@@ -35,6 +35,7 @@ from .facets import FacetPanel
 from .preview import PreviewPane
 from .queries import search_service
 from .results import ResultsView
+from .review_menu import merge_dropped, returned_paths
 from .settings import Settings
 from .workers import Runner, SearchController
 
@@ -303,13 +304,17 @@ class MainWindow(CommandsMixin, QMainWindow):
 
     # -- drag and drop ---------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if dropped_paths(event.mimeData()):
+        if dropped_paths(event.mimeData()) or returned_paths(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
         paths = dropped_paths(event.mimeData())
-        if paths:
+        returned = returned_paths(event.mimeData())  # returned reviews go to the merge screen (issue 11)
+        if paths or returned:
             event.acceptProposedAction()
+        if returned:
+            merge_dropped(self, returned)
+        if paths:
             self.import_paths(paths)
 
     # -- state -----------------------------------------------------------------------------------------

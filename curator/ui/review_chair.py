@@ -8,6 +8,7 @@ word as well as a highlight, never by colour alone.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 from typing import Any
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -101,6 +103,31 @@ def case_detail(library: Library, case_id: str) -> dict[str, Any]:
     return {"case": case_id, "reviews": scoring.scores_visible_to(library, None, case_id)}
 
 
+def due_words(progress: dict[str, Any]) -> str:
+    """The due date and who is late, in words (the table marks them too)."""
+    if not progress["due"]:
+        return "No due date set: set one in the main window's Review › Assign reviewers…."
+    late = [p["name"] for p in progress["reviewers"] if p["late"]]
+    return (f"Reviews due: {dt.date.fromisoformat(progress['due']):%d %B %Y}. "
+            + (f"{LATE_TEXT}: {', '.join(late)}." if late else "Nobody is late."))
+
+
+def outstanding_question(parent: QWidget, case: dict[str, Any], go_on: Any) -> QMessageBox | None:
+    """Before deciding on a case study with reviews outstanding, ask (non-blocking); None when none are."""
+    missing = case["assigned"] - case["n"]
+    if missing <= 0:
+        return None
+    box = QMessageBox(QMessageBox.Icon.Question, "Reviews outstanding",
+                      f"{missing} of {case['assigned']} reviews of “{case['title']}” are not in yet. Decide now "
+                      "anyway?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setAccessibleName("Reviews outstanding")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.finished.connect(lambda _r: box.clickedButton() is box.button(QMessageBox.StandardButton.Yes) and go_on())
+    box.open()
+    parent.question = box  # type: ignore[attr-defined]
+    return box
+
+
 class DecisionDialog(QDialog):
     """Accept, reject or revise, with the reason the core requires (Ctrl+Enter records it)."""
 
@@ -116,12 +143,12 @@ class DecisionDialog(QDialog):
         row = QHBoxLayout()
         self.choice = QButtonGroup(self)
         for decision, word in DECISION_WORDS.items():
-            button = QRadioButton("&" + word)
+            button = QRadioButton(word.replace("Revise", "Re&vise") if decision == "revise" else "&" + word)
             button.setProperty("decision", decision)
             self.choice.addButton(button)
             row.addWidget(button)
         box.addLayout(row)
-        label = QLabel("&Reason (kept in the case study's history; required):")
+        label = QLabel("Rea&son (kept in the case study's history; required):")  # R is Reject
         self.reason = QPlainTextEdit()
         self.reason.setTabChangesFocus(True)
         self.reason.setAccessibleName("Reason for the decision")
@@ -260,8 +287,7 @@ class ChairWindow(QMainWindow):
         self.refreshed.emit()
 
     def _fill_progress(self, progress: dict[str, Any]) -> None:
-        self.due.setText(f"Reviews due: {progress['due']}" if progress["due"] else
-                         "No due date set ('python -m curator review assign --due YYYY-MM-DD').")
+        self.due.setText(due_words(progress))
         rows = progress["reviewers"]
         self.progress.setRowCount(len(rows))
         for r, person in enumerate(rows):
@@ -345,10 +371,12 @@ class ChairWindow(QMainWindow):
         self.detail.setHtml("\n".join(parts))
 
     # -- deciding ------------------------------------------------------------------------------------------
-    def record_decision(self) -> DecisionDialog | None:
+    def record_decision(self, confirmed: bool = False) -> DecisionDialog | None:
         case_id = self.selected_id()
         if case_id is None:
             self.statusBar().showMessage("Select a case study in the summary first.", 6000)
+            return None
+        if not confirmed and outstanding_question(self, self.cases[case_id], lambda: self.record_decision(True)):
             return None
         self.dialog = DecisionDialog(self.cases[case_id], self)
         self.dialog.accepted.connect(lambda: self._decide(case_id, self.dialog))

@@ -267,7 +267,7 @@ class ScoringWindow(QMainWindow):
         for r in reviewers:
             self.reviewer_box.addItem(r["name"] + (f" ({r['organisation']})" if r["organisation"] else ""), r["id"])
         if not reviewers:
-            self.statusBar().showMessage("There are no reviewers yet: add them with 'python -m curator reviewer add'.")
+            self.statusBar().showMessage("There are no reviewers yet: add them in the main window's Review › Reviewers….")
             return
         wanted = self.reviewer_id or reviewers[0]["id"]
         index = max(0, self.reviewer_box.findData(wanted))

@@ -58,7 +58,7 @@ def test_the_chair_records_a_decision_and_the_status_changes(qtbot, review_round
     window = open_chair(qtbot, lib)
     case = window.shown_ids()[0]
     window.select(case)
-    dialog = window.record_decision()
+    dialog = window.record_decision(confirmed=True)  # past the "reviews outstanding" question
     assert not dialog.record_button.isEnabled()  # a reason is required
     dialog.choice.buttons()[0].click()
     qtbot.keyClicks(dialog.reason, "Strong evidence; panel agreed")
@@ -71,7 +71,7 @@ def test_the_chair_records_a_decision_and_the_status_changes(qtbot, review_round
     row = window.shown_ids().index(case)
     assert window.table.item(row, SUMMARY_COLUMNS.index("Decision")).text() == "Accept"
     assert "accept recorded" in window.statusBar().currentMessage()
-    dialog = window.record_decision()  # deciding the same again is refused by the core, in a dialog
+    dialog = window.record_decision(confirmed=True)  # deciding the same again is refused by the core, in a dialog
     dialog.choice.buttons()[0].click()
     qtbot.keyClicks(dialog.reason, "again")
     with qtbot.waitSignal(window.runner.idle, timeout=10_000):
