@@ -190,6 +190,8 @@ class MainWindow(CommandsMixin, QMainWindow):
         self.update_record_actions()
         from .review_menu import install_review_menu  # review screens (issue 7)
         install_review_menu(self)  # review screens (issue 7)
+        from .team_menu import install_team_menu  # team library (issue 17)
+        self.team = install_team_menu(self)  # team library (issue 17)
 
     # -- search ----------------------------------------------------------------------------------------
     def show_results(self, result: dict[str, Any]) -> None:

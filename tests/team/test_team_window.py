@@ -1,0 +1,80 @@
+"""The team library from the window: sync from the File menu, see others' work, resolve a conflict."""
+
+from __future__ import annotations
+
+import pytest
+
+from curator.library import Library
+from curator.team import sync
+from curator.ui.settings import Settings, ini_settings
+from tests.ui.conftest import make_window
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(ini_settings(tmp_path / "settings.ini"))
+
+
+def _trigger(window, name: str) -> None:
+    action = next(a for a in window.findChildren(type(window.team.actions[name])) if a.objectName() == name)
+    assert action.isEnabled(), f"{name} is disabled"
+    action.trigger()
+
+
+def test_sync_and_resolve_a_conflict_from_the_window(qtbot, tmp_path, team_url, sample_record, settings):
+    asha = Library.open(tmp_path / "asha", daily_backup=False)
+    tom = Library.open(tmp_path / "tom", daily_backup=False)
+    try:
+        sync.connect(asha, team_url)
+        sync.connect(tom, team_url)
+        record, _ = asha.create(sample_record)
+        sync.sync(asha)
+        window = make_window(qtbot, tom, settings)
+        file_menu = window.menuBar().actions()[0].menu()
+        assert {"team_connect", "team_sync", "team_conflicts"} <= {a.objectName() for a in file_menu.actions()}
+        _trigger(window, "team_sync")
+        qtbot.waitUntil(lambda: window.team.last is not None, timeout=30_000)
+        assert window.team.last["pulled"] == 1
+        qtbot.waitUntil(lambda: record["id"] in window.results.ids(), timeout=15_000)
+
+        # the same field changed on both sides: the window says so and the dialog resolves it
+        asha.update(record["id"], {"summary": "Asha's summary."})
+        sync.sync(asha)
+        tom.update(record["id"], {"summary": "Tom's summary."})
+        window.team.last = None
+        _trigger(window, "team_sync")
+        qtbot.waitUntil(lambda: window.team.last is not None, timeout=30_000)
+        assert window.team.last["conflicts"] == [record["id"]]
+        assert "conflict" in window.statusBar().currentMessage()
+        dialog = window.team.show_conflicts()
+        qtbot.waitUntil(lambda: dialog.fields.rowCount() == 1, timeout=5_000)
+        assert dialog.fields.item(0, 1).text() == "Tom's summary."
+        assert dialog.fields.item(0, 2).text() == "Asha's summary."
+        dialog.fields.cellWidget(0, 3).setCurrentText("Theirs")
+        dialog.resolve_button.click()
+        qtbot.waitUntil(lambda: not dialog.items, timeout=15_000)
+        assert tom.get(record["id"])["summary"] == "Asha's summary."
+        dialog.close()
+        window.close()
+    finally:
+        asha.close()
+        tom.close()
+
+
+def test_offline_sync_says_so_without_losing_anything(qtbot, tmp_path, settings, sample_record, monkeypatch):
+    lib = Library.open(tmp_path / "lib", daily_backup=False)
+    try:
+        with lib.store.transaction():
+            lib.store.conn.execute("INSERT INTO team_link (id, url, client_id, last_seq, connected) VALUES "
+                                   "(1, 'postgresql://nobody@/x?host=/nonexistent', 'c', 0, 'now')")
+        record, _ = lib.create(sample_record)
+        window = make_window(qtbot, lib, settings)
+        monkeypatch.setattr("curator.ui.team_menu.QMessageBox.warning", lambda *a: None)
+        window.team.sync(manual=False)
+        qtbot.waitUntil(lambda: not window.team.running, timeout=30_000)
+        assert "not synced" in window.statusBar().currentMessage()
+        assert lib.get(record["id"])["title"] == sample_record["title"]
+        assert sync.outgoing(lib) == [record["id"]]
+        window.close()
+    finally:
+        lib.close()
