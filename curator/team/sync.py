@@ -252,8 +252,13 @@ def _pull(library: Library, conn: Any, report: SyncReport) -> int:
                 base_row = library.store.conn.execute("SELECT record, deleted FROM team_base WHERE id = ?",
                                                       (case_id,)).fetchone()
                 base_text = (base_row[0], base_row[1]) if base_row else None
+                if local == (record_json, deleted):  # already the same here (often our own push coming back)
+                    library.store.conn.execute("DELETE FROM team_conflicts WHERE id = ?", (case_id,))
+                    _set_base(library, case_id, version, record_json, deleted)
+                    last = max(last, seq)
+                    continue
                 theirs = {"record": json.loads(record_json), "deleted": deleted}
-                if local is None or local in (base_text, (record_json, deleted)):
+                if local is None or local == base_text:
                     # unchanged here since we last agreed (or already the same): take theirs
                     applier.apply(case_id, theirs)
                     library.store.conn.execute("DELETE FROM team_conflicts WHERE id = ?", (case_id,))
