@@ -99,6 +99,10 @@ class ImportReport:
         return out
 
 
+class _ImportCancelled(Exception):
+    """Raised inside an import's transaction to roll it back when the user cancels."""
+
+
 class Library:
     """An open library folder. Use ``Library.open()``; close it (or use ``with``) when done."""
 
@@ -399,8 +403,9 @@ class Library:
                        backup: bool = True) -> ImportReport:
         """Validate each item, flag near-duplicates, store the good ones; each is accepted or refused alone.
 
-        Records are written in chunks, each one transaction, so a crash keeps every committed record whole.
-        The whole import is one undo step.
+        The whole import is one transaction and one undo step: a kill, Ctrl+C, full disk or Cancel leaves the
+        library exactly as before (``report.cancelled`` with nothing imported). Records are written in chunks
+        inside it only to batch the inserts. Undo waits for a running import (they share the write lock).
         """
         if on_duplicate not in ON_DUPLICATE:
             raise CuratorError(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}, not '{on_duplicate}'")
@@ -439,10 +444,30 @@ class Library:
                 changed.add(after_record["id"])
             pending.clear()
 
+        try:
+            with self.store.transaction():  # all or nothing; nested chunk transactions join this one
+                self._import_items(items, report, pending, dups, held_ids, seen_ids, flush, on_duplicate,
+                                   progress, cancel)
+                flush()
+                if report.cancelled:
+                    raise _ImportCancelled
+        except _ImportCancelled:
+            report.imported.clear()
+            changed.clear()
+        progress(total, total, "Import finished" if not report.cancelled else "Import cancelled: nothing kept")
+        if changed:
+            self._notify(Changes(recorder.label, changed))
+        return report
+
+    def _import_items(self, items: list[ImportItem], report: ImportReport, pending: list[Any], dups: DuplicateIndex,
+                      held_ids: set[str], seen_ids: set[str], flush: Callable[[], None], on_duplicate: str,
+                      progress: ProgressFn, cancel: CancelToken | None) -> None:
+        """The per-item part of ``import_records`` (inside its one transaction)."""
+        total = len(items)
         for n, item in enumerate(items, start=1):
             if cancel is not None and cancel.cancelled:
                 report.cancelled = True
-                break
+                return
             progress(n - 1, total, f"Importing {item.source}")
             for message in item.warnings:
                 report.warnings.append({"source": item.source, "message": message})
@@ -506,11 +531,6 @@ class Library:
             pending.append((ordered(record), before, item))
             if len(pending) >= IMPORT_CHUNK:
                 flush()
-        flush()
-        progress(total, total, "Import finished")
-        if changed:
-            self._notify(Changes(recorder.label, changed))
-        return report
 
     def _store_attachment(self, name: str, content: bytes) -> Path:
         digest = hashlib.sha256(content).hexdigest()

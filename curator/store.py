@@ -48,6 +48,8 @@ class Store:
         self.db = sqlite_utils.Database(self.conn)
         self.lock = threading.RLock()
         self._depth = 0
+        #: set when a transaction was rolled back because of Ctrl+C, so the CLI can say truthfully what was kept
+        self.interrupted_rollback = False
 
     # -- schema -----------------------------------------------------------------------------------------
     @property
@@ -87,8 +89,10 @@ class Store:
             self._depth = 1
             try:
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+            except BaseException as err:
+                with contextlib.suppress(sqlite3.Error):  # a failed COMMIT/IO error may have ended it already
+                    self.conn.execute("ROLLBACK")
+                self.interrupted_rollback = isinstance(err, KeyboardInterrupt)
                 raise
             else:
                 self.conn.execute("COMMIT")

@@ -149,6 +149,16 @@ def _log_unexpected(ctx: Context | None) -> str:
     return str(path)
 
 
+def _interrupted_message(ctx: Context | None) -> str:
+    """What Ctrl+C left, truthfully: a change in progress was rolled back whole, or nothing was being saved."""
+    library = ctx._library if ctx is not None else None
+    if library is not None and library.store.interrupted_rollback:
+        return ("interrupted; the change in progress was rolled back whole, so nothing from it was saved; run the "
+                "command again to do it")
+    return ("interrupted; no change was in progress (each change is saved whole or not at all): run 'history' to "
+            "see the last one saved")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
@@ -171,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except KeyboardInterrupt:
-        return _fail("interrupted; nothing half-written was kept", as_json)
+        return _fail(_interrupted_message(ctx), as_json)
     except SystemExit as exc:  # --help inside a sub-command
         return int(exc.code or 0)
     except Exception as err:  # noqa: BLE001 - the one place that turns bugs into a message, not a traceback
