@@ -21,6 +21,7 @@ from typing import Any
 
 from . import backups as backups_mod
 from . import history as history_mod
+from . import recovery
 from .duplicates import DuplicateIndex
 from .errors import CuratorError, NotFound, RecordErrors
 from .history import Changes, Recorder, now_iso
@@ -106,18 +107,26 @@ class _ImportCancelled(Exception):
 class Library:
     """An open library folder. Use ``Library.open()``; close it (or use ``with``) when done."""
 
-    def __init__(self, folder: Path, *, daily_backup: bool = True, extensions: bool = True) -> None:
+    def __init__(self, folder: Path, *, daily_backup: bool = True, extensions: bool = True,
+                 create: bool = True) -> None:
         self.folder = folder
+        #: things the person opening the library should know (a skipped daily backup, a read-only folder)
+        self.warnings: list[str] = []
+        self.read_only = recovery.is_read_only(folder)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            for sub in (self.attachments_dir, self.backups_dir, self.logs_dir):
-                sub.mkdir(exist_ok=True)
+            if not self.read_only:
+                folder.mkdir(parents=True, exist_ok=True)
+                for sub in (self.attachments_dir, self.backups_dir, self.logs_dir):
+                    sub.mkdir(exist_ok=True)
         except OSError as err:
             raise CuratorError(f"cannot use {folder} as a library folder ({err.strerror}); choose a folder you "
                                "can write to with --library DIR") from err
         if (folder / DB_NAME).is_dir() or not folder.is_dir():
             raise CuratorError(f"{folder} is not a library folder; choose another with --library DIR")
-        self.store = Store(self.db_path)
+        recovery.check_before_open(folder, create=create)
+        if self.read_only:
+            self.warnings.append(f"{folder} is read-only: you can read and export this library but not change it")
+        self.store = Store(self.db_path, read_only=self.read_only)
         self.listeners: list[Callable[[Changes], None]] = []
         self.extensions: dict[str, Any] = {}
         self._closed = False
@@ -125,13 +134,28 @@ class Library:
             if self.store.has_data():
                 self.backup(f"before-migration-v{self.store.user_version + 1}")
             self.store.migrate()
-        if daily_backup and self.store.has_data() and not backups_mod.taken_today(self.backups_dir):
-            self.backup("daily")
+        if daily_backup and not self.read_only and self.store.has_data() \
+                and not backups_mod.taken_today(self.backups_dir):
+            self._daily_backup()
         if extensions:
             for spec in EXTENSIONS:
                 attach = _load(spec)
                 if attach is not None:
                     attach(self)
+
+    def _daily_backup(self) -> None:
+        """The first open of the day backs up; when the disk is short of room (or the backup fails) reading
+        goes on and the person is told, rather than every command failing."""
+        room, needed, free = backups_mod.room_for(self.store.conn, self.backups_dir)
+        if not room:
+            self.warnings.append(f"today's backup was skipped: it needs {needed // 2**20 + 1} MB and the disk has "
+                                 f"{max(free, 0) // 2**20} MB free; free some space (the backup is taken the next "
+                                 "time the library is opened)")
+            return
+        try:
+            self.backup("daily")
+        except CuratorError as err:
+            self.warnings.append(f"today's backup was skipped: {err}")
 
     @classmethod
     def open(cls, folder: str | Path | None = None, **kwargs: Any) -> Library:

@@ -8,6 +8,7 @@ one line ``curator: error: …`` on stderr (and ``{"error": …}`` on stdout wit
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import logging
@@ -47,9 +48,20 @@ class Context:
     def library(self):
         if self._library is None:
             from ..library import Library
+            from ..logs import log_file_for
 
             self._library = Library.open(self.library_dir)
+            log_file_for(self._library.folder if not self._library.read_only else None)
+            for warning in self._library.warnings:
+                print(f"curator: warning: {warning}", file=sys.stderr)
         return self._library
+
+    @property
+    def library_folder(self) -> Path:
+        """The library folder named on the command line (or the default), without opening it."""
+        from ..library import default_library_dir
+
+        return Path(self.library_dir).expanduser() if self.library_dir else default_library_dir()
 
     def close(self) -> None:
         if self._library is not None:
@@ -141,10 +153,18 @@ def _fail(message: str, as_json: bool) -> int:
 
 
 def _log_unexpected(ctx: Context | None) -> str:
-    """Write the traceback to the library's log (or a temp log) and return where it went."""
+    """Write the traceback to the library's log (or the per-user log) and return where it went."""
     from ..logs import log_file_for
 
-    path = log_file_for(ctx._library.folder if ctx and ctx._library else None)
+    folder = None
+    if ctx is not None:
+        if ctx._library is not None and not ctx._library.read_only:
+            folder = ctx._library.folder
+        else:
+            with contextlib.suppress(Exception):
+                candidate = ctx.library_folder
+                folder = candidate if (candidate / "logs").is_dir() else None
+    path = log_file_for(folder)
     logging.getLogger("curator").error("unexpected error\n%s", traceback.format_exc())
     return str(path)
 
@@ -185,9 +205,15 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help inside a sub-command
         return int(exc.code or 0)
     except Exception as err:  # noqa: BLE001 - the one place that turns bugs into a message, not a traceback
+        from ..errors import explain
+
+        expected = explain(err)
+        if expected is not None:  # a locked database, a full or read-only disk, input too deep: not a bug
+            return _fail(str(expected), as_json)
         where = _log_unexpected(ctx)
         return _fail(f"unexpected problem ({type(err).__name__}: {err}); this is a bug in Curator, "
                      f"details are in {where}", as_json)
     finally:
         if ctx is not None:
-            ctx.close()
+            with contextlib.suppress(Exception):  # closing after a full disk or a damaged file: already reported
+                ctx.close()

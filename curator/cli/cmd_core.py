@@ -245,14 +245,19 @@ def cmd_backup(ctx, args) -> None:
 
 
 def cmd_backups(ctx, args) -> None:
-    items = [b.as_json() for b in reversed(ctx.library.backups())]
+    from ..recovery import list_backups  # never opens the database: this must work when it is damaged
+
+    items = [b.as_json() for b in reversed(list_backups(ctx.library_folder))]
     ctx.emit({"backups": items}, lambda d: table(d["backups"], ["taken", "reason", "bytes", "path"], max_width=90))
 
 
 def cmd_restore_backup(ctx, args) -> None:
-    result = ctx.library.restore_backup(Path(args.file))
-    ctx.emit(result, f"Restored {result['restored']} ({result['records']} case studies); the state before is "
-                     f"kept in {result['safety_backup']}")
+    from ..recovery import restore  # works on a library whose database cannot be opened
+
+    result = restore(ctx.library_folder, args.file)
+    kept = (f"the state before is kept in {result['safety_backup']}" if result["safety_backup"] else
+            "there was no database to keep")
+    ctx.emit(result, f"Restored {result['restored']} ({result['records']} case studies); {kept}")
 
 
 def cmd_check(ctx, args) -> int:
