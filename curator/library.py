@@ -127,6 +127,9 @@ class Library:
         if self.read_only:
             self.warnings.append(f"{folder} is read-only: you can read and export this library but not change it")
         self.store = Store(self.db_path, read_only=self.read_only)
+        if self.store.degraded:
+            self.read_only = True
+            self.warnings.append(self.store.degraded)
         self.listeners: list[Callable[[Changes], None]] = []
         self.extensions: dict[str, Any] = {}
         self._closed = False

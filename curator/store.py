@@ -48,13 +48,24 @@ class Store:
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        #: why a library asked for read-write was opened read-only (a full disk), for the person to see
+        self.degraded: str | None = None
         try:
             if read_only:
                 self.conn = _connect_read_only(path)
             else:
-                self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
-                                            timeout=BUSY_TIMEOUT_MS / 1000)
-                self.conn.execute("PRAGMA journal_mode=WAL")
+                try:
+                    self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
+                                                timeout=BUSY_TIMEOUT_MS / 1000)
+                    self.conn.execute("PRAGMA journal_mode=WAL")
+                except sqlite3.OperationalError as err:
+                    if not path.exists() or not any(w in str(err).casefold() for w in ("i/o", "full", "readonly")):
+                        raise
+                    # a full disk (no room for the WAL index) or a read-only file: still let people read
+                    self.conn = _connect_read_only(path)
+                    self.read_only = True
+                    self.degraded = (f"the library could not be opened for changes ({err}; is the disk full?), so "
+                                     "it is open to read only: free some space to make changes again")
             self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self._refuse_foreign()
         except sqlite3.DatabaseError as err:
@@ -118,6 +129,11 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
+            if self.read_only:
+                raise CuratorError(
+                    "nothing was changed: " + (self.degraded or f"{self.path.parent} is read-only, so this library "
+                                               "can be read and exported but not changed; copy the folder "
+                                               "somewhere you can write to"))
             self.conn.execute("BEGIN IMMEDIATE")
             self._depth = 1
             try:
