@@ -569,6 +569,8 @@ class Library:
         return target
 
     def attachment_path(self, sha256: str) -> Path:
+        if not re.fullmatch(r"[0-9a-f]{64}", str(sha256)):  # never a path built from anything but a digest
+            raise NotFound(f"'{str(sha256)[:70]}' is not an attachment digest (64 hex digits)")
         path = self.attachments_dir / sha256
         if not path.is_file():
             raise NotFound(f"attachment {sha256[:12]}… is not in this library's attachments folder")
