@@ -373,3 +373,20 @@ def test_a_pack_re_signed_with_another_key_is_refused_by_the_library(tom_round, 
     rewrite_pack(path, forge, fix_checksum=True)
     ReviewPack.open(path)  # the reviewer's side cannot tell …
     refused(rnd.library, path, "tampered file")  # … but the library checks with the key it derives itself
+
+
+def test_size_limits_on_review_files_say_what_to_do(tom_round, tmp_path, monkeypatch):
+    """A 20 MB comment is refused with a message; an oversized sheet is refused before openpyxl reads it."""
+    from curator.errors import CuratorError
+    from curator.review import scoring, sheets
+
+    rnd, tom, cases = tom_round
+    path = tmp_path / "tom.curatorpack"
+    make_pack(rnd.library, tom.id, path)
+    pack = ReviewPack.open(path)
+    with pytest.raises(CuratorError, match="comment is 20,000,001 characters"):
+        pack.score(cases[0], full_scores(5), "include", "x" * 20_000_001)
+    assert scoring.MAX_COMMENT_CHARS == 20_000
+    sheet = make_sheet(rnd.library, tom.id, tmp_path / "tom.xlsx")["file"]
+    monkeypatch.setattr(sheets, "MAX_SHEET_UNPACKED", 1000)
+    refused(rnd.library, sheet, "far more than a scoring sheet can be")
