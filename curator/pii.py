@@ -33,16 +33,33 @@ EXCERPT_WIDTH = 30
 _LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n", "\x0b": "\n", "\x0c": "\n"}
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u02d7\u2796"
 _SLASHES = "\u2044\u2215\u29f8\uff0f"
-_KEEP_CONTROLS = {"\n", "\t"}
 
 
-def _char_map() -> dict[int, str]:
-    table: dict[int, str] = {ord(c): "-" for c in _DASHES}
-    table.update({ord(c): "/" for c in _SLASHES})
-    return table
+class _CanonicalChars(dict):
+    """str.translate table built lazily, one entry per character ever seen: the Unicode lookups run once."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        cat = unicodedata.category(ch)
+        if ch == "\n":
+            out: str | None = ch
+        elif ch == "\t" or cat == "Zs" or ch == "\u180e":
+            out = " "
+        elif cat in ("Cc", "Cf", "Mn", "Me") or ch in "\u3164\uffa0\u115f\u1160":  # controls, format, combining
+            out = None
+        elif cat == "Pd" or ch in _DASHES:
+            out = "-"
+        elif ch in _SLASHES:
+            out = "/"
+        elif cat == "Nd" and not ch.isascii():
+            out = str(unicodedata.digit(ch))
+        else:
+            out = ch
+        self[code] = out
+        return out
 
 
-_CHARS = _char_map()
+_CHARS = _CanonicalChars()
 
 
 def canonical(text: str) -> str:
@@ -50,25 +67,11 @@ def canonical(text: str) -> str:
     if not text:
         return ""
     for old, new in _LINE_BREAKS.items():
-        text = text.replace(old, new)
-    text = unicodedata.normalize("NFKC", text).translate(_CHARS)
-    out = []
-    for ch in text:
-        if ch in _KEEP_CONTROLS:
-            out.append(" " if ch == "\t" else ch)
-            continue
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cf", "Mn", "Me") or ch in "\u3164\uffa0\u115f\u1160":  # controls, format, combining
-            continue
-        if cat == "Zs" or ch == "\u180e":
-            out.append(" ")
-        elif cat == "Pd":
-            out.append("-")
-        elif cat == "Nd" and not ch.isascii():
-            out.append(str(unicodedata.digit(ch)))
-        else:
-            out.append(ch)
-    return "".join(out)
+        if old in text:
+            text = text.replace(old, new)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_CHARS)
 
 
 # -- patterns (over canonical text) ---------------------------------------------------------------------------
