@@ -103,6 +103,10 @@ class ImportReport:
 class _ImportCancelled(Exception):
     """Raised inside an import's transaction to roll it back when the user cancels."""
 
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("import cancelled")
+        self.report = report
+
 
 class Library:
     """An open library folder. Use ``Library.open()``; close it (or use ``with``) when done."""
@@ -206,6 +210,9 @@ class Library:
 
     # -- change notification ----------------------------------------------------------------------------
     def _notify(self, changes: Changes) -> Changes:
+        if getattr(self, "_deferred", None) is not None:  # inside an import's transaction: tell after the commit
+            self._deferred.append(changes)
+            return changes
         for listener in list(self.listeners):
             listener(changes)
         return changes
@@ -431,8 +438,35 @@ class Library:
         """Validate each item, flag near-duplicates, store the good ones; each is accepted or refused alone.
 
         The whole import is one transaction and one undo step: a kill, Ctrl+C, full disk or Cancel leaves the
-        library exactly as before (``report.cancelled`` with nothing imported). Records are written in chunks
-        inside it only to batch the inserts. Undo waits for a running import (they share the write lock).
+        library exactly as before (a cancelled report lists nothing imported). Listeners hear of it only after
+        the commit. Undo and another import wait for a running import (they queue on the write lock).
+        """
+        if backup and len(items) > 1 and not self.read_only and self.store.has_data():
+            self.backup("before-import")  # outside the transaction: a backup reads the committed state
+        self._deferred: list[Changes] | None = []
+        try:
+            with self.store.transaction():  # the chunk transactions inside join this one
+                report = self._import_in_transaction(items, on_duplicate=on_duplicate, progress=progress,
+                                                     cancel=cancel, backup=False)
+                if report.cancelled:
+                    raise _ImportCancelled(report)
+        except _ImportCancelled as stop:
+            report = stop.report
+            report.imported.clear()
+            self._deferred = []
+        finally:
+            deferred, self._deferred = self._deferred or [], None
+        for changes in deferred:
+            self._notify(changes)
+        return report
+
+    def _import_in_transaction(self, items: list[ImportItem], *, on_duplicate: str = "skip",
+                               progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
+                               backup: bool = True) -> ImportReport:
+        """Validate each item, flag near-duplicates, store the good ones; each is accepted or refused alone.
+
+        Runs inside ``import_records``' one transaction: the chunks below only batch the inserts.
+        The whole import is one undo step.
         """
         if on_duplicate not in ON_DUPLICATE:
             raise CuratorError(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}, not '{on_duplicate}'")
@@ -471,30 +505,10 @@ class Library:
                 changed.add(after_record["id"])
             pending.clear()
 
-        try:
-            with self.store.transaction():  # all or nothing; nested chunk transactions join this one
-                self._import_items(items, report, pending, dups, held_ids, seen_ids, flush, on_duplicate,
-                                   progress, cancel)
-                flush()
-                if report.cancelled:
-                    raise _ImportCancelled
-        except _ImportCancelled:
-            report.imported.clear()
-            changed.clear()
-        progress(total, total, "Import finished" if not report.cancelled else "Import cancelled: nothing kept")
-        if changed:
-            self._notify(Changes(recorder.label, changed))
-        return report
-
-    def _import_items(self, items: list[ImportItem], report: ImportReport, pending: list[Any], dups: DuplicateIndex,
-                      held_ids: set[str], seen_ids: set[str], flush: Callable[[], None], on_duplicate: str,
-                      progress: ProgressFn, cancel: CancelToken | None) -> None:
-        """The per-item part of ``import_records`` (inside its one transaction)."""
-        total = len(items)
         for n, item in enumerate(items, start=1):
             if cancel is not None and cancel.cancelled:
                 report.cancelled = True
-                return
+                break
             progress(n - 1, total, f"Importing {item.source}")
             for message in item.warnings:
                 report.warnings.append({"source": item.source, "message": message})
@@ -558,6 +572,11 @@ class Library:
             pending.append((ordered(record), before, item))
             if len(pending) >= IMPORT_CHUNK:
                 flush()
+        flush()
+        progress(total, total, "Import finished")
+        if changed:
+            self._notify(Changes(recorder.label, changed))
+        return report
 
     def _store_attachment(self, name: str, content: bytes) -> Path:
         digest = hashlib.sha256(content).hexdigest()

@@ -45,3 +45,23 @@ def test_ctrl_c_during_an_import_keeps_nothing_and_says_so(tmp_path):
         assert proc.returncode == 2 and "nothing from it was saved" in message
     else:  # the import had finished: the message must not claim otherwise
         assert count == len(records) and "nothing" not in message
+
+
+def test_cancel_rolls_the_whole_import_back_and_tells_no_one(library):
+    from curator.importers import ImportItem
+    from curator.progress import CancelToken
+
+    heard = []
+    library.listeners.append(heard.append)
+    token = CancelToken()
+
+    def progress(done: int, total: int, message: str) -> None:
+        if done == 700:  # after the first chunk of 500 was written inside the transaction
+            token.cancel()
+
+    items = [ImportItem(f"x#{i}", r) for i, r in enumerate(synthetic_records(900, seed=4))]
+    report = library.import_records(items, on_duplicate="keep", progress=progress, cancel=token)
+    assert report.cancelled and report.imported == [] and library.count() == 0 and heard == []
+    assert library.store.scalar("SELECT COUNT(*) FROM history") == 0
+    report = library.import_records(items, on_duplicate="keep")
+    assert len(report.imported) == 900 == library.count() and len(heard) == 1
