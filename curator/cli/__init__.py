@@ -13,7 +13,9 @@ import importlib
 import json
 import logging
 import pkgutil
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -184,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     as_json = "--json" in argv
     ctx: Context | None = None
     try:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # from here Ctrl+C is answered truthfully
         rest, library, as_json = _split_globals(argv)
         parser = build_parser()
         if not rest or rest in (["-h"], ["--help"]):

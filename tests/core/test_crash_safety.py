@@ -65,3 +65,14 @@ def test_cancel_rolls_the_whole_import_back_and_tells_no_one(library):
     assert library.store.scalar("SELECT COUNT(*) FROM history") == 0
     report = library.import_records(items, on_duplicate="keep")
     assert len(report.imported) == 900 == library.count() and len(heard) == 1
+
+
+def test_ctrl_c_while_starting_prints_no_traceback(tmp_path):
+    for delay in (0.05, 0.3, 0.8):
+        proc = subprocess.Popen([sys.executable, "-m", "curator", "--library", str(tmp_path / "lib"), "list"],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                env=dict(os.environ, PYTHONPATH=ROOT))
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert "Traceback" not in err.decode(), err.decode()
