@@ -326,7 +326,7 @@ class Library:
             before = self._state_or_raise(case_id)
             current = before["record"]
             merged = {**current, **{k: v for k, v in fields.items() if k not in ("created", "updated")}}
-            record, warnings = normalise(merged)
+            record, warnings = normalise({k: v for k, v in merged.items() if k != "id"})  # the stored id stands
             warnings += save_warnings(record, self)
             if record["status"] != current["status"]:
                 check_transition(current["status"], record["status"])

@@ -140,3 +140,13 @@ def test_the_log_goes_into_the_library_never_a_shared_tmp_file(tmp_path, capsys,
     assert result.code == 2 and "bug in Curator" in result.err and str(lib / "logs") in result.err
     assert "a real bug" in (lib / "logs" / "curator.log").read_text()
     assert (os.path.getmtime(shared) if os.path.exists(shared) else None) == before
+
+
+def test_a_record_stored_with_an_older_id_shape_can_still_be_edited(library):
+    """Ids are checked on the way in; a library holding ids from before the check stays editable."""
+    record, _ = library.create({"title": "Legacy"})
+    with library.store.transaction():
+        library.store.conn.execute("UPDATE case_studies SET id='cs-legacy-1', data=json_set(data, '$.id', "
+                                   "'cs-legacy-1') WHERE id=?", (record["id"],))
+    updated, _ = library.update("cs-legacy-1", {"summary": "Edited"})
+    assert updated["id"] == "cs-legacy-1" and updated["summary"] == "Edited"
