@@ -21,6 +21,7 @@ from typing import Any
 
 from . import backups as backups_mod
 from . import history as history_mod
+from . import recovery
 from .duplicates import DuplicateIndex
 from .errors import CuratorError, NotFound, RecordErrors
 from .history import Changes, Recorder, now_iso
@@ -99,21 +100,40 @@ class ImportReport:
         return out
 
 
+class _ImportCancelled(Exception):
+    """Raised inside an import's transaction to roll it back when the user cancels."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("import cancelled")
+        self.report = report
+
+
 class Library:
     """An open library folder. Use ``Library.open()``; close it (or use ``with``) when done."""
 
-    def __init__(self, folder: Path, *, daily_backup: bool = True, extensions: bool = True) -> None:
+    def __init__(self, folder: Path, *, daily_backup: bool = True, extensions: bool = True,
+                 create: bool = True) -> None:
         self.folder = folder
+        #: things the person opening the library should know (a skipped daily backup, a read-only folder)
+        self.warnings: list[str] = []
+        self.read_only = recovery.is_read_only(folder)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            for sub in (self.attachments_dir, self.backups_dir, self.logs_dir):
-                sub.mkdir(exist_ok=True)
+            if not self.read_only:
+                folder.mkdir(parents=True, exist_ok=True)
+                for sub in (self.attachments_dir, self.backups_dir, self.logs_dir):
+                    sub.mkdir(exist_ok=True)
         except OSError as err:
             raise CuratorError(f"cannot use {folder} as a library folder ({err.strerror}); choose a folder you "
                                "can write to with --library DIR") from err
         if (folder / DB_NAME).is_dir() or not folder.is_dir():
             raise CuratorError(f"{folder} is not a library folder; choose another with --library DIR")
-        self.store = Store(self.db_path)
+        recovery.check_before_open(folder, create=create)
+        if self.read_only:
+            self.warnings.append(f"{folder} is read-only: you can read and export this library but not change it")
+        self.store = Store(self.db_path, read_only=self.read_only)
+        if self.store.degraded:
+            self.read_only = True
+            self.warnings.append(self.store.degraded)
         self.listeners: list[Callable[[Changes], None]] = []
         self.extensions: dict[str, Any] = {}
         self._closed = False
@@ -121,13 +141,28 @@ class Library:
             if self.store.has_data():
                 self.backup(f"before-migration-v{self.store.user_version + 1}")
             self.store.migrate()
-        if daily_backup and self.store.has_data() and not backups_mod.taken_today(self.backups_dir):
-            self.backup("daily")
+        if daily_backup and not self.read_only and self.store.has_data() \
+                and not backups_mod.taken_today(self.backups_dir):
+            self._daily_backup()
         if extensions:
             for spec in EXTENSIONS:
                 attach = _load(spec)
                 if attach is not None:
                     attach(self)
+
+    def _daily_backup(self) -> None:
+        """The first open of the day backs up; when the disk is short of room (or the backup fails) reading
+        goes on and the person is told, rather than every command failing."""
+        room, needed, free = backups_mod.room_for(self.store.conn, self.backups_dir)
+        if not room:
+            self.warnings.append(f"today's backup was skipped: it needs {needed // 2**20 + 1} MB and the disk has "
+                                 f"{max(free, 0) // 2**20} MB free; free some space (the backup is taken the next "
+                                 "time the library is opened)")
+            return
+        try:
+            self.backup("daily")
+        except CuratorError as err:
+            self.warnings.append(f"today's backup was skipped: {err}")
 
     @classmethod
     def open(cls, folder: str | Path | None = None, **kwargs: Any) -> Library:
@@ -175,6 +210,9 @@ class Library:
 
     # -- change notification ----------------------------------------------------------------------------
     def _notify(self, changes: Changes) -> Changes:
+        if getattr(self, "_deferred", None) is not None:  # inside an import's transaction: tell after the commit
+            self._deferred.append(changes)
+            return changes
         for listener in list(self.listeners):
             listener(changes)
         return changes
@@ -288,7 +326,7 @@ class Library:
             before = self._state_or_raise(case_id)
             current = before["record"]
             merged = {**current, **{k: v for k, v in fields.items() if k not in ("created", "updated")}}
-            record, warnings = normalise(merged)
+            record, warnings = normalise({k: v for k, v in merged.items() if k != "id"})  # the stored id stands
             warnings += save_warnings(record, self)
             if record["status"] != current["status"]:
                 check_transition(current["status"], record["status"])
@@ -399,7 +437,35 @@ class Library:
                        backup: bool = True) -> ImportReport:
         """Validate each item, flag near-duplicates, store the good ones; each is accepted or refused alone.
 
-        Records are written in chunks, each one transaction, so a crash keeps every committed record whole.
+        The whole import is one transaction and one undo step: a kill, Ctrl+C, full disk or Cancel leaves the
+        library exactly as before (a cancelled report lists nothing imported). Listeners hear of it only after
+        the commit. Undo and another import wait for a running import (they queue on the write lock).
+        """
+        if backup and len(items) > 1 and not self.read_only and self.store.has_data():
+            self.backup("before-import")  # outside the transaction: a backup reads the committed state
+        self._deferred: list[Changes] | None = []
+        try:
+            with self.store.transaction():  # the chunk transactions inside join this one
+                report = self._import_in_transaction(items, on_duplicate=on_duplicate, progress=progress,
+                                                     cancel=cancel, backup=False)
+                if report.cancelled:
+                    raise _ImportCancelled(report)
+        except _ImportCancelled as stop:
+            report = stop.report
+            report.imported.clear()
+            self._deferred = []
+        finally:
+            deferred, self._deferred = self._deferred or [], None
+        for changes in deferred:
+            self._notify(changes)
+        return report
+
+    def _import_in_transaction(self, items: list[ImportItem], *, on_duplicate: str = "skip",
+                               progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
+                               backup: bool = True) -> ImportReport:
+        """Validate each item, flag near-duplicates, store the good ones; each is accepted or refused alone.
+
+        Runs inside ``import_records``' one transaction: the chunks below only batch the inserts.
         The whole import is one undo step.
         """
         if on_duplicate not in ON_DUPLICATE:
@@ -522,6 +588,8 @@ class Library:
         return target
 
     def attachment_path(self, sha256: str) -> Path:
+        if not re.fullmatch(r"[0-9a-f]{64}", str(sha256)):  # never a path built from anything but a digest
+            raise NotFound(f"'{str(sha256)[:70]}' is not an attachment digest (64 hex digits)")
         path = self.attachments_dir / sha256
         if not path.is_file():
             raise NotFound(f"attachment {sha256[:12]}… is not in this library's attachments folder")

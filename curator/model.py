@@ -18,6 +18,10 @@ from .vocab import Vocabularies, vocabularies
 
 STATUSES = ("draft", "submitted", "in_review", "accepted", "rejected", "published", "archived")
 TITLE_MAX = 300
+#: a record id: "cs-" and lower-case hex (``library.new_id`` makes 10); anything else is refused on the way in
+ID_PATTERN = re.compile(r"cs-[0-9a-f]{4,32}")
+#: the longest text one field may hold (a write-up of a few hundred pages); more is refused, not truncated
+MAX_TEXT_CHARS = 1_000_000
 YEAR_RANGE = (1990, 2100)
 
 TEXT_FIELDS = ("title", "organisation", "ahsn", "programme", "period", "summary", "body", "evaluation_type",
@@ -91,6 +95,10 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.fail(field, f"expected text, got {_kind(value)}", value)
             return ""
+        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+            self.fail(field, f"is {len(value):,} characters, more than the {MAX_TEXT_CHARS:,} a field may hold; "
+                      "shorten it or attach the full text as a file", value[:40] + "…")
+            return ""
         return value if isinstance(value, str) else str(value)
 
     def string_list(self, field: str, value: Any) -> list[str]:
@@ -103,7 +111,9 @@ class _Checker:
             return []
         out = []
         for i, item in enumerate(value):
-            if isinstance(item, str):
+            if isinstance(item, str) and len(item) > MAX_TEXT_CHARS:
+                self.text(f"{field}[{i}]", item)  # the same refusal as any over-long text
+            elif isinstance(item, str):
                 out.append(item)
             elif isinstance(item, int | float) and not isinstance(item, bool):
                 out.append(str(item))
@@ -295,6 +305,9 @@ def normalise(raw: Any, vocab: Vocabularies | None = None) -> tuple[dict[str, An
 
     if raw.get("id") not in (None, ""):
         rec["id"] = c.text("id", raw.get("id"))
+        if rec["id"] and not ID_PATTERN.fullmatch(rec["id"]):
+            c.fail("id", f"'{str(rec['id'])[:40]}' is not a Curator id ('cs-' and hex digits, e.g. cs-3f9a0c12de); "
+                   "remove the id to give the record a new one", str(rec["id"])[:40])
     for meta in METADATA_FIELDS:
         if raw.get(meta):
             rec[meta] = c.text(meta, raw.get(meta))

@@ -29,25 +29,68 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Read a library on a read-only disk or share: ``mode=ro``, or, where SQLite cannot create the WAL index
+    beside it, ``immutable=1`` (the file cannot change under us: nobody can write there)."""
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+
 class Store:
     """One open ``curator.db``. Thread-safe: every statement runs under one re-entrant lock."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
+        #: why a library asked for read-write was opened read-only (a full disk), for the person to see
+        self.degraded: str | None = None
         try:
-            self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
-                                        timeout=BUSY_TIMEOUT_MS / 1000)
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            if read_only:
+                self.conn = _connect_read_only(path)
+            else:
+                try:
+                    self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
+                                                timeout=BUSY_TIMEOUT_MS / 1000)
+                    self.conn.execute("PRAGMA journal_mode=WAL")
+                except sqlite3.OperationalError as err:
+                    if not path.exists() or not any(w in str(err).casefold() for w in ("i/o", "full", "readonly")):
+                        raise
+                    # a full disk (no room for the WAL index) or a read-only file: still let people read
+                    self.conn = _connect_read_only(path)
+                    self.read_only = True
+                    self.degraded = (f"the library could not be opened for changes ({err}; is the disk full?), so "
+                                     "it is open to read only: free some space to make changes again")
+            self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._refuse_foreign()
         except sqlite3.DatabaseError as err:
-            raise CuratorError(f"{path} is not a Curator database ({err}); open another library folder or "
-                               "restore a backup with 'restore-backup'") from err
+            from .errors import explain
+
+            raise explain(err, path) from err
         self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
+        if not read_only:
+            self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA cache_size=-32000")  # 32 MB: imports insert on random keys
-        self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self.db = sqlite_utils.Database(self.conn)
         self.lock = threading.RLock()
         self._depth = 0
+        #: set when a transaction was rolled back because of Ctrl+C, so the CLI can say truthfully what was kept
+        self.interrupted_rollback = False
+
+    def _refuse_foreign(self) -> None:
+        """A SQLite file of another program is refused, never "migrated" into a Curator library."""
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if (version == 0 and tables) or (version > 0 and "case_studies" not in tables):
+            self.conn.close()
+            raise CuratorError(f"{self.path} is a SQLite database of another program, not a Curator library "
+                               f"(it holds {', '.join(sorted(tables)[:4]) or 'no tables'}); nothing was changed: "
+                               "open the folder of a Curator library with --library DIR")
 
     # -- schema -----------------------------------------------------------------------------------------
     @property
@@ -59,6 +102,9 @@ class Store:
         if version > LATEST:
             raise CuratorError(f"{self.path} was written by a newer Curator (schema {version}, this one knows "
                                f"{LATEST}); update Curator before opening this library")
+        if version < LATEST and self.read_only:
+            raise CuratorError(f"{self.path} is on a read-only disk and was written by an older Curator, which this "
+                               "one would have to upgrade; copy the library folder somewhere you can write to")
         return version < LATEST
 
     def migrate(self) -> None:
@@ -83,12 +129,19 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
+            if self.read_only:
+                raise CuratorError(
+                    "nothing was changed: " + (self.degraded or f"{self.path.parent} is read-only, so this library "
+                                               "can be read and exported but not changed; copy the folder "
+                                               "somewhere you can write to"))
             self.conn.execute("BEGIN IMMEDIATE")
             self._depth = 1
             try:
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+            except BaseException as err:
+                with contextlib.suppress(sqlite3.Error):  # a failed COMMIT/IO error may have ended it already
+                    self.conn.execute("ROLLBACK")
+                self.interrupted_rollback = isinstance(err, KeyboardInterrupt)
                 raise
             else:
                 self.conn.execute("COMMIT")
@@ -177,6 +230,7 @@ class Store:
 
     def close(self) -> None:
         with self.lock:
-            with contextlib.suppress(sqlite3.Error):
-                self.conn.execute("PRAGMA optimize")
+            if not self.read_only:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("PRAGMA optimize")
             self.conn.close()

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _isolated_library_env(tmp_path_factory, monkeypatch):
     """No test ever touches the real per-user library."""
     monkeypatch.setenv("CURATOR_LIBRARY", str(tmp_path_factory.mktemp("default-library")))
+    monkeypatch.setenv("CURATOR_LOG_DIR", str(tmp_path_factory.mktemp("logs")))  # never a shared /tmp/curator.log
 
 
 @pytest.fixture

@@ -8,11 +8,14 @@ one line ``curator: error: …`` on stderr (and ``{"error": …}`` on stdout wit
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import logging
 import pkgutil
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -47,9 +50,20 @@ class Context:
     def library(self):
         if self._library is None:
             from ..library import Library
+            from ..logs import log_file_for
 
             self._library = Library.open(self.library_dir)
+            log_file_for(self._library.folder if not self._library.read_only else None)
+            for warning in self._library.warnings:
+                print(f"curator: warning: {warning}", file=sys.stderr)
         return self._library
+
+    @property
+    def library_folder(self) -> Path:
+        """The library folder named on the command line (or the default), without opening it."""
+        from ..library import default_library_dir
+
+        return Path(self.library_dir).expanduser() if self.library_dir else default_library_dir()
 
     def close(self) -> None:
         if self._library is not None:
@@ -141,12 +155,30 @@ def _fail(message: str, as_json: bool) -> int:
 
 
 def _log_unexpected(ctx: Context | None) -> str:
-    """Write the traceback to the library's log (or a temp log) and return where it went."""
+    """Write the traceback to the library's log (or the per-user log) and return where it went."""
     from ..logs import log_file_for
 
-    path = log_file_for(ctx._library.folder if ctx and ctx._library else None)
+    folder = None
+    if ctx is not None:
+        if ctx._library is not None and not ctx._library.read_only:
+            folder = ctx._library.folder
+        else:
+            with contextlib.suppress(Exception):
+                candidate = ctx.library_folder
+                folder = candidate if (candidate / "logs").is_dir() else None
+    path = log_file_for(folder)
     logging.getLogger("curator").error("unexpected error\n%s", traceback.format_exc())
     return str(path)
+
+
+def _interrupted_message(ctx: Context | None) -> str:
+    """What Ctrl+C left, truthfully: a change in progress was rolled back whole, or nothing was being saved."""
+    library = ctx._library if ctx is not None else None
+    if library is not None and library.store.interrupted_rollback:
+        return ("interrupted; the change in progress was rolled back whole, so nothing from it was saved; run the "
+                "command again to do it")
+    return ("interrupted; no change was in progress (each change is saved whole or not at all): run 'history' to "
+            "see the last one saved")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     as_json = "--json" in argv
     ctx: Context | None = None
     try:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # from here Ctrl+C is answered truthfully
         rest, library, as_json = _split_globals(argv)
         parser = build_parser()
         if not rest or rest in (["-h"], ["--help"]):
@@ -171,13 +205,19 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except KeyboardInterrupt:
-        return _fail("interrupted; nothing half-written was kept", as_json)
+        return _fail(_interrupted_message(ctx), as_json)
     except SystemExit as exc:  # --help inside a sub-command
         return int(exc.code or 0)
     except Exception as err:  # noqa: BLE001 - the one place that turns bugs into a message, not a traceback
+        from ..errors import explain
+
+        expected = explain(err)
+        if expected is not None:  # a locked database, a full or read-only disk, input too deep: not a bug
+            return _fail(str(expected), as_json)
         where = _log_unexpected(ctx)
         return _fail(f"unexpected problem ({type(err).__name__}: {err}); this is a bug in Curator, "
                      f"details are in {where}", as_json)
     finally:
         if ctx is not None:
-            ctx.close()
+            with contextlib.suppress(Exception):  # closing after a full disk or a damaged file: already reported
+                ctx.close()

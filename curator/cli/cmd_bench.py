@@ -11,6 +11,7 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p.add_argument("--docs", type=int, default=10_000)
     p.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     p.set_defaults(func=cmd_bench_import)
+    register_faults(bench)
 
 
 def cmd_bench_import(ctx, args) -> None:
@@ -21,3 +22,23 @@ def cmd_bench_import(ctx, args) -> None:
 
         raise CuratorError("--docs and --rounds must be at least 1")
     ctx.emit(import_bench.run(args.docs, args.rounds), import_bench.human)
+
+
+def register_faults(bench) -> None:
+    p = bench.add_parser("faults", help="kill imports at random moments: each must end all or nothing, check ok")
+    p.add_argument("--trials", type=int, default=25)
+    p.add_argument("--docs", type=int, default=5000)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=cmd_bench_faults)
+
+
+def cmd_bench_faults(ctx, args) -> int:
+    from ..bench import faults
+
+    if args.trials < 1 or args.docs < 1:
+        from ..errors import CuratorError
+
+        raise CuratorError("--trials and --docs must be at least 1")
+    data = faults.run(args.trials, args.docs, args.seed)
+    ctx.emit(data, faults.human)
+    return 0 if data["ok"] else 1

@@ -4,7 +4,6 @@ vocabularies, demo, backups and integrity check."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -139,14 +138,23 @@ def cmd_list(ctx, args) -> None:
 
 
 def _read_json_arg(name: str) -> Any:
+    """The fields of one record from a file or stdin: the same limits as an import (size, depth, numbers)."""
+    from ..importers.structured import MAX_BYTES, _loads
+
     try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        if name == "-":
+            text = sys.stdin.read(MAX_BYTES + 1)
+        else:
+            if Path(name).stat().st_size > MAX_BYTES:
+                raise CuratorError(f"{name} is more than {MAX_BYTES // 2**20} MB; one record's fields are far smaller")
+            text = Path(name).read_text(encoding="utf-8")
     except OSError as err:
         raise CuratorError(f"cannot read {name} ({err.strerror})") from err
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise CuratorError(f"{name} is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from err
+    except UnicodeDecodeError as err:
+        raise CuratorError(f"{name} is not UTF-8 text (byte {err.start}); save it as UTF-8 and try again") from err
+    if len(text) > MAX_BYTES:
+        raise CuratorError(f"{name} is more than {MAX_BYTES // 2**20} MB; one record's fields are far smaller")
+    return _loads(Path(name), text)
 
 
 def _emit_record(ctx, record: dict[str, Any], warnings: list[str] | None = None) -> None:
@@ -245,14 +253,19 @@ def cmd_backup(ctx, args) -> None:
 
 
 def cmd_backups(ctx, args) -> None:
-    items = [b.as_json() for b in reversed(ctx.library.backups())]
+    from ..recovery import list_backups  # never opens the database: this must work when it is damaged
+
+    items = [b.as_json() for b in reversed(list_backups(ctx.library_folder))]
     ctx.emit({"backups": items}, lambda d: table(d["backups"], ["taken", "reason", "bytes", "path"], max_width=90))
 
 
 def cmd_restore_backup(ctx, args) -> None:
-    result = ctx.library.restore_backup(Path(args.file))
-    ctx.emit(result, f"Restored {result['restored']} ({result['records']} case studies); the state before is "
-                     f"kept in {result['safety_backup']}")
+    from ..recovery import restore  # works on a library whose database cannot be opened
+
+    result = restore(ctx.library_folder, args.file)
+    kept = (f"the state before is kept in {result['safety_backup']}" if result["safety_backup"] else
+            "there was no database to keep")
+    ctx.emit(result, f"Restored {result['restored']} ({result['records']} case studies); {kept}")
 
 
 def cmd_check(ctx, args) -> int:

@@ -36,7 +36,12 @@ def read_returned(path: str | Path) -> offline.Returned:
 def merge(library: Library, path: str | Path) -> dict[str, Any]:
     """``{"file", "kind", "reviewer", "merged": [{"case", "outcome"}], "not_scored": [ids]}``; outcome is
     added, replaced (an earlier score by the same reviewer, kept in history), unchanged, draft or kept."""
-    return offline.merge_returned(library, read_returned(path), str(path))
+    returned = read_returned(path)
+    if returned.kind == "pack":
+        from .packs import verify_keyed
+
+        verify_keyed(library, path)  # the pack's signature under this library's own key
+    return offline.merge_returned(library, returned, str(path))
 
 
 def merge_files(library: Library, paths: list[str | Path], *, progress: ProgressFn = no_progress,

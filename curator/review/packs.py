@@ -2,15 +2,21 @@
 rubric, which Curator opens in review mode on the reviewer's own laptop and which comes back with their scores.
 
 It is a zip: ``manifest.json`` (pack id, reviewer, rubric version, each case study's version and content
-digest), ``rubric.json``, ``cases/<id>.json``, ``responses.json`` (the reviewer's scores) and
-``checksum.sha256``, a SHA-256 over every other member, so any change made outside Curator is detected. The
-library also keeps the digest of what it issued, so a pack whose checksum was recomputed is still caught.
+digest), ``rubric.json``, ``cases/<id>.json``, ``responses.json`` (the reviewer's scores), ``pack.key`` and
+``checksum.sha256``: an HMAC-SHA-256 over every other member, keyed with the pack's key. The pack's key is
+derived from a secret kept only in the library (``config.pack_secret``) and the pack id, so the library checks a
+returned pack with the key it derives itself, never the one in the file: a response edited by hand and the plain
+SHA-256 recomputed, or a pack re-signed with any other key, is refused. The reviewer's Curator signs its saves
+with ``pack.key``. (Someone who reads that key and re-implements the signing can still forge their *own*
+responses; the issued part is also checked against the digest the library kept, so nobody can alter cases.)
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
 import uuid
 import zipfile
 from pathlib import Path
@@ -28,6 +34,8 @@ FORMAT = "curator-review-pack"
 FORMAT_VERSION = 1
 SUFFIX = ".curatorpack"
 CHECKSUM = "checksum.sha256"
+KEY = "pack.key"
+KEYED = "hmac-sha256:"
 RESPONSES = "responses.json"
 MAX_BYTES = 200 * 1024 * 1024  # far above any real pack; refuses zip bombs
 
@@ -36,14 +44,67 @@ def _dump(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
-def _checksum(members: dict[str, bytes], *, issued_only: bool = False) -> str:
-    """SHA-256 over member names and contents (all but the checksum; or only what the library issued)."""
-    digest = hashlib.sha256()
+def _checksum(members: dict[str, bytes], *, issued_only: bool = False, key: str | None = None) -> str:
+    """A digest over member names and contents (all but the checksum; or only what the library issued):
+    HMAC-SHA-256 with ``key`` (written ``hmac-sha256:…``), or the plain SHA-256 of packs made before keys."""
+    digest = hmac.new(bytes.fromhex(key), digestmod=hashlib.sha256) if key else hashlib.sha256()
     for name in sorted(members):
         if name == CHECKSUM or (issued_only and name == RESPONSES):
             continue
         digest.update(f"{hashlib.sha256(members[name]).hexdigest()}  {name}\n".encode())
-    return digest.hexdigest()
+    return (KEYED if key and not issued_only else "") + digest.hexdigest()
+
+
+def _pack_key(members: dict[str, bytes]) -> str | None:
+    raw = members.get(KEY)
+    if raw is None:
+        return None
+    key = raw.decode("ascii", "replace").strip()
+    if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+        raise ValueError("bad pack key")
+    return key
+
+
+def library_secret(library: Library) -> str:
+    """The library's own secret for keying packs (made on first use, kept in its database and its backups)."""
+    secret = library.store.get_config("pack_secret")
+    if not secret:
+        secret = secrets.token_hex(32)
+        library.store.set_config("pack_secret", secret)
+        library.store.set_config("pack_secret_created", now_iso())
+    return secret
+
+
+def key_for(library: Library, pack_id: str) -> str:
+    return hmac.new(bytes.fromhex(library_secret(library)), f"pack:{pack_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def verify_keyed(library: Library, path: str | Path) -> None:
+    """At merge: the pack's checksum must be the HMAC under the key this library derives for it (never the key
+    the file carries). Packs issued before the library had a secret keep their plain checksum."""
+    pack = ReviewPack.open(path)
+    stored = pack.members[CHECKSUM].decode().strip()
+    issued = library.store.scalar("SELECT issued FROM review_files WHERE id=?", (pack.manifest["id"],))
+    since = library.store.get_config("pack_secret_created")
+    if issued is None:
+        return  # not a pack of this library: the merge refuses it with the reason (wrong library, reviewer)
+    if not since:
+        if stored.startswith(KEYED):
+            raise offline.MergeRefused(f"tampered file: {pack.path.name} is signed, but this library never signed "
+                                       "a pack; ask for the scores in a new pack; nothing merged")
+        return
+    if not stored.startswith(KEYED):
+        if issued and since and issued >= since:
+            raise offline.MergeRefused(f"tampered file: {pack.path.name} has been changed outside Curator (its "
+                                       "checksum is not the one Curator signs with); ask for the scores in a new "
+                                       "pack; nothing merged")
+        return
+    expected = _checksum({k: v for k, v in pack.members.items() if k != CHECKSUM},
+                         key=key_for(library, pack.manifest["id"]))
+    if not hmac.compare_digest(expected, stored):
+        raise offline.MergeRefused(f"tampered file: {pack.path.name} has been changed outside Curator since it was "
+                                   "last saved (its signature does not match this library's); ask for the scores in "
+                                   "a new pack; nothing merged")
 
 
 def _write_zip(path: Path, members: dict[str, bytes]) -> None:
@@ -56,7 +117,7 @@ def _write_zip(path: Path, members: dict[str, bytes]) -> None:
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
             for name in sorted(members):
                 zf.writestr(name, members[name])
-            zf.writestr(CHECKSUM, _checksum(members) + "\n")
+            zf.writestr(CHECKSUM, _checksum(members, key=_pack_key(members)) + "\n")
         partial.replace(path)
     except OSError as err:
         partial.unlink(missing_ok=True)
@@ -97,7 +158,12 @@ class ReviewPack:
         if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
             raise offline.MergeRefused(f"{path.name} is not a review pack this Curator can read (format "
                                        f"{manifest.get('format')!r} version {manifest.get('format_version')!r})")
-        if _checksum(members) != stored:
+        try:
+            key = _pack_key(members)
+        except ValueError:
+            key = ""
+        if key == "" or (key and not stored.startswith(KEYED)) or \
+                not hmac.compare_digest(_checksum(members, key=key), stored):
             raise offline.MergeRefused(f"tampered file: {path.name} has been changed outside Curator since it was "
                                        "last saved (its checksum does not match); ask for the scores in a new pack")
         try:
@@ -175,7 +241,8 @@ def make_pack(library: Library, reviewer_ref: str, out: str | Path) -> dict[str,
     manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "id": uuid.uuid4().hex, "created": now_iso(),
                 "reviewer": {"id": reviewer.id, "name": reviewer.name}, "rubric_version": rubric["version"],
                 "cases": [{k: c[k] for k in ("id", "title", "version", "content_sha256")} for c in cases]}
-    members = {"manifest.json": _dump(manifest), "rubric.json": _dump(rubric)}
+    members = {"manifest.json": _dump(manifest), "rubric.json": _dump(rubric),
+               KEY: key_for(library, manifest["id"]).encode()}
     for case in cases:
         members[f"cases/{case['id']}.json"] = _dump(offline.for_reviewer(case["record"]))
     members[RESPONSES] = _dump(offline.own_reviews(library, reviewer.id))

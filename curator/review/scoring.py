@@ -42,12 +42,19 @@ def reviews(library: Library, *, case: str | None = None, reviewer: str | None =
     return [_row(r, names) for r in rows]
 
 
+#: the longest review comment (a few pages); a longer one is refused with a message, never stored
+MAX_COMMENT_CHARS = 20_000
+
+
 def check_review(rubric: dict[str, Any], scores: dict[str, Any], recommendation: Any, comment: str, where: str,
                  *, draft: bool = False) -> tuple[dict[str, int], str | None, str]:
     """Validated (scores, recommendation, comment); an exclude needs a reason in the comment."""
     checked = rubric_mod.check_scores(rubric, scores, where, complete=not draft)
     rec = rubric_mod.parse_recommendation(recommendation, where) if recommendation not in (None, "") else None
-    comment = (comment or "").strip()
+    comment = (comment or "").strip() if isinstance(comment, str | type(None)) else str(comment).strip()
+    if len(comment) > MAX_COMMENT_CHARS:
+        raise CuratorError(f"{where}: the comment is {len(comment):,} characters, more than the "
+                           f"{MAX_COMMENT_CHARS:,} a review comment may hold; shorten it")
     if rec is None and not draft:
         raise CuratorError(f"{where}: a recommendation is needed: include, revise (include with changes) or exclude")
     if rec == "exclude" and not comment:

@@ -135,9 +135,32 @@ def _protect(ws: Any) -> None:
     ws.protection.formatRows = False
 
 
+#: a returned sheet is a few hundred kB; these limits refuse a huge or bomb-like file before openpyxl reads it
+MAX_SHEET_BYTES = 20 * 2**20
+MAX_SHEET_UNPACKED = 60 * 2**20
+
+
+def _refuse_oversized(path: Path) -> None:
+    import zipfile
+
+    try:
+        size = path.stat().st_size
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist())
+    except FileNotFoundError:
+        raise CuratorError(f"{path} does not exist; check the file name") from None
+    except (OSError, zipfile.BadZipFile):
+        return  # load_workbook gives the message for a damaged file
+    if size > MAX_SHEET_BYTES or unpacked > MAX_SHEET_UNPACKED:
+        raise offline.MergeRefused(f"{path.name} is {max(size, unpacked) // 2**20} MB unpacked, far more than a "
+                                   "scoring sheet can be (a sheet holds one row per case study); it was not read: "
+                                   "ask the reviewer for the sheet Curator made; nothing merged")
+
+
 def read_sheet(path: str | Path) -> offline.Returned:
     """A returned sheet as scores to merge; refuses one whose manifest or case rows were altered."""
     path = Path(path)
+    _refuse_oversized(path)
     try:
         wb = load_workbook(path)  # formulas as formulas: a score must be typed, not computed
     except FileNotFoundError:

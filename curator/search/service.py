@@ -187,7 +187,7 @@ class SearchService(IndexSync):
                 except (CuratorError, Cancelled):
                     raise
                 except Exception as again:  # noqa: BLE001
-                    log.warning("search index damaged (%s); rebuilding it", again, exc_info=True)
+                    log.warning("search index damaged (%s); rebuilding it", again, exc_info=True)  # to the log file
                     self._rebuild_locked(no_progress, None, reason="the search index was damaged")
                     return work()
 
@@ -295,8 +295,12 @@ class SearchService(IndexSync):
         return {"documents": count, "seconds": round(time.perf_counter() - started, 3)}
 
     def check(self) -> dict[str, Any]:
+        """Differences between the index and SQLite, after writing what is queued here and the ids another
+        process left in ``search_pending`` (those are work still to do, not damage)."""
         with self._lock:
+            self._apply_pending()
             self._ix is None and self._open()
+            self._flush_pending()
             diff = self._diff(self._get_searcher())
         return {"ok": not any(diff.values()), **diff}
 

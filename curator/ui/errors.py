@@ -15,7 +15,7 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..errors import CuratorError
+from ..errors import CuratorError, explain
 from ..logs import log_file_for
 
 logger = logging.getLogger("curator")
@@ -31,6 +31,7 @@ class ErrorReporter:
         self.last_message = ""
 
     def report(self, err: BaseException, doing: str = "") -> None:
+        err = explain(err) or err  # a locked database, a full or read-only disk: a message, not an apology
         if isinstance(err, CuratorError):
             self._show(QMessageBox.Icon.Warning, "Curator", str(err), doing)
             return

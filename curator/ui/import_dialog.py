@@ -93,7 +93,8 @@ class ImportReportDialog(QDialog):
         self.resize(1000, 620)
         imported, refused = report.get("imported", []), report.get("refused", [])
         dups, warnings = report.get("duplicates", []), report.get("warnings", [])
-        cancelled = " The import was cancelled; the records listed were kept." if report.get("cancelled") else ""
+        cancelled = (" The import was cancelled; nothing from it was kept (an import is saved whole or not at all)."
+                     if report.get("cancelled") else "")
         self.headline = QLabel(f"Imported {len(imported)}, refused {len(refused)}, near-duplicates {len(dups)}, "
                                f"warnings {len(warnings)}.{cancelled}")
         self.headline.setWordWrap(True)

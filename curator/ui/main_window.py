@@ -143,7 +143,8 @@ class MainWindow(CommandsMixin, QMainWindow):
         QWidget.setTabOrder(self.results, self.preview)
         QWidget.setTabOrder(self.preview, self.facets.saved)
         QWidget.setTabOrder(self.facets.saved, self.facets.tree)
-        self.statusBar().showMessage(f"Library: {self.library.folder}")
+        self.statusBar().showMessage(f"Library: {self.library.folder}"  # a read-only or full disk is said here
+                                     + "".join(f". {w}" for w in getattr(self.library, "warnings", [])))
 
     def _menus(self) -> None:
         a = self.actions_

@@ -1,4 +1,12 @@
-"""The PII gate over a library: scan records with their dismissals, and dismiss one finding with a reason.
+"""The PII gate over a library: what a guide prints, scanned with its dismissals; dismiss one finding with a reason.
+
+``printed_texts(record)`` is the one list of what the guide prints for a case study, as it prints it: Markdown
+fields rendered by the same code the Word writer uses (``markdown_docx.to_html`` after ``blocks.xml_safe``, so
+emphasis, entities and tags inside a number are gone and stripped control characters no longer split it), link
+targets, plain fields after the writer's character clean-up, picture alt text, captions and file names, and the
+consented contact's name, role, e-mail and phone. The scanner (``curator.pii``) then makes the text canonical
+(NFKC, spaces and dashes unified, invisible characters removed). Whoever adds a printed field to the guide adds
+it here, so the gate always scans exactly what is printed.
 
 A dismissal is kept per record and finding (kind + matched text), so it survives edits elsewhere in the record
 but not a change to that text. Each dismissal is also an audit row in the record's history.
@@ -6,12 +14,79 @@ but not a change to that text. Each dismissal is also an audit row in the record
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..errors import CuratorError
 from ..history import now_iso, os_user
 from ..pii import KINDS, scan_record, warnings_for
+
+#: Fields the guide renders as Markdown (write-ups); every other printed string is written as plain runs.
+MARKDOWN_FIELDS = ("summary", "body")
+PLAIN_FIELDS = ("title", "organisation", "ahsn", "programme", "period", "evaluation_type", "source_url")
+LIST_FIELDS = ("local_groups", "partners", "context_figures", "lessons", "additional_sources")
+ATTACHMENT_KEYS = ("name", "alt", "caption", "title", "description")
+CONTACT_KEYS = ("name", "role", "organisation", "email", "phone")
+
+
+def printed_strings(record: dict[str, Any]) -> Iterator[tuple[str, str, bool]]:
+    """(field path, stored text, is Markdown) for every string of ``record`` that the guide prints."""
+    for name in (*MARKDOWN_FIELDS, *PLAIN_FIELDS):
+        value = record.get(name)
+        if isinstance(value, str) and value:
+            yield name, value, name in MARKDOWN_FIELDS
+    for name in LIST_FIELDS:
+        for i, value in enumerate(record.get(name) or []):
+            if isinstance(value, str) and value:
+                yield f"{name}[{i}]", value, False
+    for i, row in enumerate(record.get("outcomes") or []):
+        for key in ("measure", "value"):
+            if isinstance(row, dict) and isinstance(row.get(key), str):
+                yield f"outcomes[{i}].{key}", row[key], False
+    for i, row in enumerate(record.get("key_actions") or []):
+        for key in ("action", "audience"):
+            if isinstance(row, dict) and isinstance(row.get(key), str) and row[key]:
+                yield f"key_actions[{i}].{key}", row[key], False
+    for i, row in enumerate(record.get("attachments") or []):
+        for key in ATTACHMENT_KEYS:
+            if isinstance(row, dict) and isinstance(row.get(key), str) and row[key]:
+                yield f"attachments[{i}].{key}", row[key], False
+    contact = record.get("contact")
+    if record.get("contact_consent") and isinstance(contact, dict):  # an unconsented contact is never printed
+        for key in CONTACT_KEYS:
+            if isinstance(contact.get(key), str) and contact[key]:
+                yield f"contact.{key}", contact[key], False
+
+
+def rendered(text: str, markdown: bool) -> list[str]:
+    """What the Word writer prints for one stored string: the text of the rendered Markdown (its link targets as
+    well), after the writer's removal of characters XML cannot hold."""
+    from lxml import html as lxml_html
+
+    from . import blocks
+    from .markdown_docx import to_html
+
+    clean = blocks.xml_safe(text)
+    if not markdown:
+        return [clean]
+    out = []
+    for fragment in lxml_html.fragments_fromstring(to_html(clean) or "<p></p>"):
+        if isinstance(fragment, str):
+            out.append(fragment)
+            continue
+        out.append(fragment.text_content())
+        out.extend(a.get("href", "") for a in fragment.iter("a") if a.get("href"))
+    text_only = "\n".join(out)
+    # the writer drops the newline inside a paragraph's runs, so "943 476\n5919" may print joined: scan both
+    return [text_only, text_only.replace("\n", "")]
+
+
+def printed_texts(record: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(field path, printed text) for everything the guide prints about ``record``: the PII gate's input."""
+    for field, text, markdown in printed_strings(record):
+        for printed in rendered(text, markdown):
+            if printed.strip():
+                yield field, printed
 
 
 def dismissed(library: Any, case_id: str) -> set[str]:

@@ -15,7 +15,7 @@ from curator.review import reviewers as reviewers_mod
 from curator.review import scoring
 from curator.review.merge import merge
 from curator.review.offline import MergeRefused
-from curator.review.packs import ReviewPack, _checksum, make_pack
+from curator.review.packs import ReviewPack, _checksum, _pack_key, make_pack
 from curator.review.sheets import make_sheet
 from tests.review.conftest import full_scores
 
@@ -119,8 +119,13 @@ def rewrite_pack(path, change, *, fix_checksum: bool) -> None:
     with zipfile.ZipFile(path) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
     change(members)
-    if fix_checksum:
-        members["checksum.sha256"] = (_checksum(members) + "\n").encode()
+    if fix_checksum:  # as someone who read the pack's key and re-implemented the signing would
+        members.pop("checksum.sha256", None)
+        try:
+            key = _pack_key(members)
+        except ValueError:
+            key = None
+        members["checksum.sha256"] = (_checksum(members, key=key) + "\n").encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
         for name, data in members.items():
@@ -336,3 +341,52 @@ def test_a_damaged_sheet_manifest_is_refused_with_a_message_never_a_crash(filled
         rows[-1][1].value = digest
     wb.save(path)
     refused(rnd.library, path, "tampered file")
+
+
+def test_a_response_edited_outside_curator_with_the_sha256_recomputed_is_refused(tom_round, tmp_path):
+    """The checksum is keyed (HMAC): recomputing a plain SHA-256 after editing a score no longer passes."""
+    import hashlib
+
+    rnd, tom, cases = tom_round
+    path = scored_pack(rnd, tom, cases, tmp_path)
+
+    def edit_and_rehash(members):
+        _edit_json(members, "responses.json", lambda d: d[cases[1]].update(recommendation="include"))
+        members.pop("checksum.sha256")
+        digest = hashlib.sha256()
+        for name in sorted(members):
+            digest.update(f"{hashlib.sha256(members[name]).hexdigest()}  {name}\n".encode())
+        members["checksum.sha256"] = (digest.hexdigest() + "\n").encode()
+
+    rewrite_pack(path, edit_and_rehash, fix_checksum=False)
+    refused(rnd.library, path, "tampered file")
+
+
+def test_a_pack_re_signed_with_another_key_is_refused_by_the_library(tom_round, tmp_path):
+    rnd, tom, cases = tom_round
+    path = scored_pack(rnd, tom, cases, tmp_path)
+
+    def forge(members):
+        _edit_json(members, "responses.json", lambda d: d[cases[1]].update(recommendation="include"))
+        members["pack.key"] = ("ab" * 32).encode()  # a key of the forger's own; the file is self-consistent
+
+    rewrite_pack(path, forge, fix_checksum=True)
+    ReviewPack.open(path)  # the reviewer's side cannot tell …
+    refused(rnd.library, path, "tampered file")  # … but the library checks with the key it derives itself
+
+
+def test_size_limits_on_review_files_say_what_to_do(tom_round, tmp_path, monkeypatch):
+    """A 20 MB comment is refused with a message; an oversized sheet is refused before openpyxl reads it."""
+    from curator.errors import CuratorError
+    from curator.review import scoring, sheets
+
+    rnd, tom, cases = tom_round
+    path = tmp_path / "tom.curatorpack"
+    make_pack(rnd.library, tom.id, path)
+    pack = ReviewPack.open(path)
+    with pytest.raises(CuratorError, match="comment is 20,000,001 characters"):
+        pack.score(cases[0], full_scores(5), "include", "x" * 20_000_001)
+    assert scoring.MAX_COMMENT_CHARS == 20_000
+    sheet = make_sheet(rnd.library, tom.id, tmp_path / "tom.xlsx")["file"]
+    monkeypatch.setattr(sheets, "MAX_SHEET_UNPACKED", 1000)
+    refused(rnd.library, sheet, "far more than a scoring sheet can be")

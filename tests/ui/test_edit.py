@@ -132,7 +132,8 @@ def test_a_dirty_editor_asks_before_closing(qtbot, window, demo_library, monkeyp
 
 def test_drafts_survive_a_crash_and_are_offered_back(qtbot, demo_library, settings):
     case_id = _find(demo_library, "Mosque-based")
-    Drafts(demo_library).save(case_id, case_id, {"summary": "Typed before the power cut"})
+    drafts = Drafts(demo_library)
+    drafts.save(drafts.new_key(case_id), case_id, {"summary": "Typed before the power cut"})
     window = MainWindow_with_prompt = make_window(qtbot, demo_library, settings)
     window.offer_drafts()
     assert window.drafts_prompt is not None and "1 unsaved edit" in window.drafts_prompt.text()
