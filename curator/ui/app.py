@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="curator-app", description="The Curator desktop app")
     parser.add_argument("--library", metavar="DIR", help="library folder (default: the last one opened)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="save a PNG of the loaded window and exit")
-    parser.add_argument("--view", choices=("main", "editor", "coverage", "import"), default="main",
+    from .publish_menu import SCREENSHOT_VIEWS as PUBLISH_VIEWS  # issue 11's screens
+
+    parser.add_argument("--view", choices=("main", "editor", "coverage", "import", *PUBLISH_VIEWS), default="main",
                         help="what --screenshot shows")
     parser.add_argument("--import-file", metavar="FILE", help="with --view import: the file to import")
     parser.add_argument("--query", metavar="TEXT", default="", help="with --screenshot: type this search first")
@@ -90,7 +92,11 @@ def _screenshot(app: QApplication, window: MainWindow, args: argparse.Namespace)
         app.exit(result["code"])
 
     def loaded() -> None:
-        if args.view == "main":
+        from .publish_menu import SCREENSHOT_VIEWS as PUBLISH_VIEWS  # issue 11's screens
+
+        if args.view in PUBLISH_VIEWS:
+            PUBLISH_VIEWS[args.view](window, save)
+        elif args.view == "main":
             window.results.selectRow(min(1, window.results.model().rowCount() - 1))
             _after(window.recordShown, lambda: save(window))
         elif args.view == "coverage":

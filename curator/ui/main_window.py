@@ -189,6 +189,8 @@ class MainWindow(CommandsMixin, QMainWindow):
         self.update_record_actions()
         from .review_menu import install_review_menu  # review screens (issue 7)
         install_review_menu(self)  # review screens (issue 7)
+        from .publish_menu import install_publish_menu  # publish, library management, help (issue 11)
+        install_publish_menu(self)  # publish, library management, help (issue 11)
 
     # -- search ----------------------------------------------------------------------------------------
     def show_results(self, result: dict[str, Any]) -> None:
