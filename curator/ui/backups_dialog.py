@@ -100,7 +100,7 @@ class BackupsDialog(QDialog):
                                        "up first)")
         self.restore_button.setEnabled(False)
         self.restore_button.clicked.connect(lambda: self.restore_selected())
-        self.check_button = QPushButton("&Check integrity")
+        self.check_button = QPushButton("Chec&k integrity")
         self.check_button.setAccessibleName("Check integrity")
         self.check_button.clicked.connect(self.check)
         folder = QPushButton("Open &folder")

@@ -137,7 +137,7 @@ class GuideDialog(QDialog):
         form.addRow("&Sections by:", self.group_by)
         form.addRow("&Title:", self.title)
         form.addRow("S&ubtitle:", self.subtitle)
-        form.addRow("P&ublisher:", self.publisher)
+        form.addRow("Publis&her:", self.publisher)
         form.addRow("Word te&mplate:", _row(self.template, template_browse))
         form.addRow("", self.pdf)
         form.addRow("Save &as:", _row(self.out, out_browse))

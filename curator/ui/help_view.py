@@ -54,7 +54,7 @@ class HelpDialog(QDialog):
         close = QPushButton("&Close")
         close.setAccessibleName("Close")
         close.clicked.connect(self.close)
-        top = QPushButton("&Contents")
+        top = QPushButton("Con&tents")
         top.setAccessibleName("Back to the contents")
         top.clicked.connect(lambda: self.browser.scrollToAnchor("start") or self.browser.verticalScrollBar()
                             .setValue(0))

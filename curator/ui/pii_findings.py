@@ -165,7 +165,7 @@ class PiiCheckDialog(QDialog):
         self.scope_all.setAccessibleName("Check the whole library")
         (self.scope_selection if n else self.scope_all).setChecked(True)
         self.scope_selection.setEnabled(bool(n))
-        self.check_button = QPushButton("&Check")
+        self.check_button = QPushButton("Chec&k")
         self.check_button.setAccessibleName("Check")
         self.check_button.setDefault(True)
         self.check_button.clicked.connect(self.run_check)

@@ -3,6 +3,7 @@ Zotero's. Both go through the core (``curator.manage``) and are one undo step ea
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -81,7 +82,11 @@ class TrashDialog(QDialog):
 
     def _on_change(self, _changes: Changes) -> None:
         """Listeners run on the writer thread; the signal queues the refresh to the UI thread."""
-        self.changed.emit()
+        try:
+            self.changed.emit()
+        except RuntimeError:  # closed with its window before it could unhook itself
+            with contextlib.suppress(ValueError):
+                self.library.listeners.remove(self._on_change)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         if self._on_change in self.library.listeners:
