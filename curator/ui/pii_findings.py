@@ -57,6 +57,7 @@ class PiiFindingsView(QWidget):
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.heading.setAccessibleName("Personal data check result")
+        self.heading.setMinimumHeight(self.heading.fontMetrics().lineSpacing() * 3 + 6)  # wrapped, never clipped
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setAccessibleName("Possible personal data found")
         self.table.setToolTip("Each row is a piece of text that looks like patient-identifiable data")
