@@ -380,3 +380,29 @@ def test_publish_actions_have_contract_names_and_no_shortcut_clash(window):
     assert len(keys) == len(set(keys)), "two actions share a shortcut"
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus.index("Publish") < menus.index("Help") and "Library" in menus
+
+
+def test_cancelled_guide_writes_nothing(demo_library, tmp_path):
+    from curator.progress import Cancelled, CancelToken
+    from curator.ui.guide_dialog import guide_job
+
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        guide_job(demo_library, tmp_path / "g.docx", {}, lambda *a: None, token)
+    assert not (tmp_path / "g.docx").exists() and not list(tmp_path.glob("*.partial"))
+    assert demo_library.store.scalar("SELECT COUNT(*) FROM guide_editions") == 0
+
+
+@pytest.mark.parametrize("view", ["guide", "pii"])
+def test_screenshot_views(demo_library, tmp_path, view):
+    import subprocess
+    import sys
+
+    out = tmp_path / f"{view}.png"
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(root / "main.py"), "--library", str(demo_library.folder),
+                           "--screenshot", str(out), "--view", view], capture_output=True, timeout=120, cwd=root,
+                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
