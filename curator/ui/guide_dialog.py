@@ -246,6 +246,7 @@ class GuideDialog(QDialog):
         if "pii" in result:
             self.findings.set_findings(result["pii"])
             self.findings.show()
+            fit_to_screen(self, max(self.width(), 860), 720)  # room for the findings, still within 1366×768
             self.message.setText("The guide was not written: the text below may identify patients.")
             self.blocked.emit(result["pii"])
             return

@@ -28,19 +28,31 @@ from PySide6.QtWidgets import (
 )
 
 from ..library import Library, plural
-from ..pii import KINDS
+from ..pii import KINDS, scan_record
+from ..progress import CancelToken, ProgressFn, no_progress
 from ..word import pii_gate
 from .publish_common import ReasonDialog, fit_to_screen
-from .workers import Runner
+from .workers import Runner, long_job
 
 COLUMNS = ("Case study", "Field", "Kind", "Excerpt")
 KEEP = ("id", "title", "field", "kind", "excerpt", "finding")
 
 
-def scan_job(library: Library, ids: list[str] | None) -> list[dict[str, Any]]:
-    """Findings not yet dismissed, over these case studies (or every one not in the trash)."""
+def scan_job(library: Library, ids: list[str] | None, progress: ProgressFn = no_progress,
+             cancel: CancelToken | None = None) -> list[dict[str, Any]]:
+    """Findings not yet dismissed, over these case studies (or every one not in the trash), with Cancel checked
+    between records."""
+    total = len(ids) if ids is not None else library.count()
     records = library.iter_records() if ids is None else (library.get(i) for i in ids)
-    return [{k: f[k] for k in KEEP} for f in pii_gate.scan(library, records)]
+    skip = pii_gate.all_dismissed(library)  # read once, not per record
+    findings: list[dict[str, Any]] = []
+    for n, record in enumerate(records):
+        if cancel is not None:
+            cancel.check()
+        if n % 25 == 0:
+            progress(n, total, f"Checking {record['title']}")
+        findings.extend({k: f[k] for k in KEEP} for f in scan_record(record, skip.get(record["id"], ())))
+    return findings
 
 
 class PiiFindingsView(QWidget):
@@ -192,15 +204,15 @@ class PiiCheckDialog(QDialog):
         self.check_button.setEnabled(False)
         self.view.heading.setText("Checking…")
 
-        def done(findings: list[dict[str, Any]]) -> None:
+        def done(findings: list[dict[str, Any]] | None) -> None:
             self.check_button.setEnabled(True)
+            if findings is None:
+                self.view.heading.setText("Cancelled before the check finished.")
+                return
             self.view.set_findings(findings)
             self.checked.emit(findings)
 
-        def failed(err: BaseException) -> None:
-            self.check_button.setEnabled(True)
-            self.view.heading.setText("The check did not finish.")
-            self.runner.on_error(err)
-
-        self.runner.read(scan_job, self.library, ids, on_done=done, on_error=failed)
+        self.progress_dialog = long_job(self, self.runner, "Checking for personal data", scan_job, self.library, ids,
+                                        on_done=done)
+        self.progress_dialog.finished.connect(lambda _r: self.check_button.setEnabled(True))
 

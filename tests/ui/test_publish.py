@@ -406,3 +406,20 @@ def test_screenshot_views(demo_library, tmp_path, view):
                           env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)})
     assert done.returncode == 0, done.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_export_the_current_search_as_json(qtbot, window, tmp_path, monkeypatch):
+    import json
+
+    from curator.ui import library_menu
+
+    monkeypatch.setattr(library_menu, "ask_save_path", lambda *a: tmp_path / "search.json")
+    window.search_box.setText("asthma")
+    qtbot.waitUntil(lambda: window.last_result.get("query") == "asthma", timeout=10_000)
+    total = window.last_result["total"]
+    window.result_box = None
+    window.publish_actions["export_search"].trigger()
+    qtbot.waitUntil(lambda: getattr(window, "result_box", None) is not None, timeout=10_000)
+    records = json.loads((tmp_path / "search.json").read_text(encoding="utf-8"))
+    assert total >= 1 and len(records) == total
+    assert [r["id"] for r in records] == [h["id"] for h in window.last_result["hits"]][:total]
