@@ -191,7 +191,7 @@ class GuideDialog(QDialog):
                 "template": Path(template).expanduser() if template else None,
                 "pdf": self.pdf.isEnabled() and self.pdf.isChecked()}
 
-    def refresh_count(self) -> None:
+    def refresh_count(self, *_changes: Any) -> None:
         self._count_serial += 1
         serial, statuses = self._count_serial, self.chosen_statuses()
         if not statuses:

@@ -135,8 +135,9 @@ def _open_record(main_window: Any) -> Any:
 def open_guide_dialog(main_window: Any) -> Any:
     from .guide_dialog import GuideDialog
 
-    return _show(main_window, GuideDialog(main_window.library, main_window.runner, _open_record(main_window),
-                                          main_window))
+    dialog = GuideDialog(main_window.library, main_window.runner, _open_record(main_window), main_window)
+    main_window.bridge.changed.connect(dialog.refresh_count)  # the count follows status changes made meanwhile
+    return _show(main_window, dialog)
 
 
 def open_editions(main_window: Any) -> Any:

@@ -59,6 +59,11 @@ def test_export_guide_through_the_dialog(qtbot, window, demo_library, tmp_path, 
     accepted = [r["title"] for s in ("accepted", "published") for r in demo_library.iter_records(status=s)]
     dialog = _guide_dialog(qtbot, window, tmp_path / "guide")
     assert dialog.count_label.text().startswith(f"{len(accepted)} case studies")
+    draft = next(demo_library.iter_records(status="submitted"))
+    demo_library.set_status(draft["id"], "in_review")
+    demo_library.set_status(draft["id"], "accepted")  # accepted meanwhile in the window: the count follows
+    qtbot.waitUntil(lambda: dialog.count_label.text().startswith(f"{len(accepted) + 1} case"), timeout=10_000)
+    accepted.append(draft["title"])
     dialog.statuses["published"].setChecked(False)  # the count follows the ticks
     qtbot.waitUntil(lambda: dialog.count_label.text().startswith(f"{len(accepted) - 6} case"), timeout=10_000)
     dialog.statuses["published"].setChecked(True)
@@ -273,7 +278,7 @@ def test_saved_searches_rename_reorder_delete_from_the_sidebar(qtbot, window, de
     assert [s["name"] for s in service.saved_searches()] == ["Canal boaters"]
 
 
-def test_bulk_status_and_tag_from_the_context_menu_then_one_undo(qtbot, window, demo_library):
+def test_bulk_status_and_tag_from_the_context_menu_then_one_undo(qtbot, window, demo_library, tmp_path):
     from curator.ui.library_menu import bulk_status, bulk_tags, selected_ids, selection_menu
 
     window.search_box.setText("status:draft")
@@ -300,6 +305,11 @@ def test_bulk_status_and_tag_from_the_context_menu_then_one_undo(qtbot, window, 
     qtbot.waitUntil(lambda: window.runner.pending_writes == 0, timeout=10_000)
     assert not any("cyp_asthma" in demo_library.get(i)["clinical_areas"] for i in window.last_bulk_result["changed"])
     assert all(demo_library.get(i)["status"] == "submitted" for i in ids)  # the status step stays
+    from curator.ui.library_menu import export_word_forms
+
+    export_word_forms(window, ids[:2], tmp_path)
+    qtbot.waitUntil(lambda: getattr(window, "result_box", None) is not None, timeout=20_000)
+    assert sorted(p.name.split("-cs-")[1] for p in tmp_path.glob("*.docx")) == sorted(f"{i[3:]}.docx" for i in ids[:2])
 
 
 def test_column_chooser_shows_organisation_and_remembers(qtbot, window, settings):
