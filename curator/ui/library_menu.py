@@ -247,7 +247,15 @@ class _SavedKeys(QObject):
         super().__init__(window)
         self.window = window
 
+    KEYS = (Qt.Key.Key_F2, Qt.Key.Key_Delete)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ShortcutOverride:  # Delete here is not the window's "delete case study"
+            key, mods = event.key(), event.modifiers()  # type: ignore[attr-defined]
+            if key in self.KEYS or (mods & Qt.KeyboardModifier.ControlModifier and
+                                    key in (Qt.Key.Key_Up, Qt.Key.Key_Down)):
+                event.accept()
+                return True
         if event.type() == QEvent.Type.KeyPress:
             key, mods = event.key(), event.modifiers()  # type: ignore[attr-defined]
             ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)

@@ -68,8 +68,9 @@ def test_export_guide_through_the_dialog(qtbot, window, demo_library, tmp_path, 
     qtbot.waitUntil(lambda: dialog.count_label.text().startswith(f"{len(accepted) - 6} case"), timeout=10_000)
     dialog.statuses["published"].setChecked(True)
     qtbot.waitUntil(lambda: dialog.count_label.text().startswith(f"{len(accepted)} case"), timeout=10_000)
+    dialog.out.setFocus()
     with qtbot.waitSignal(dialog.exported, timeout=60_000) as got:
-        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(dialog.out, Qt.Key.Key_Return)  # Enter exports: Export is the default button
     out = tmp_path / "guide.docx"  # '.docx' added to a name typed without one
     assert got.args[0]["path"] == str(out.resolve()) and out.is_file()
     text = _texts(out)
@@ -276,6 +277,7 @@ def test_saved_searches_rename_reorder_delete_from_the_sidebar(qtbot, window, de
     window.saved_delete_box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: names() == ["Canal boaters"], timeout=10_000)
     assert [s["name"] for s in service.saved_searches()] == ["Canal boaters"]
+    assert not demo_library.trash(), "Delete in the sidebar deleted a case study"
 
 
 def test_bulk_status_and_tag_from_the_context_menu_then_one_undo(qtbot, window, demo_library, tmp_path):
