@@ -164,6 +164,9 @@ class EditionsDialog(QDialog):
         if "pii" in result:
             self.runner.on_error(_PiiMessage(result["message"]))
             return
+        if "error" in result:
+            self.runner.on_error(CuratorError(result["error"]))
+            return
         self.exported.emit(result)
         show_result(self, "Guide written", f"Wrote edition {result['edition']} again "
                     f"({plural(result['records'], 'case study', 'case studies')}) to {result['path']}.",

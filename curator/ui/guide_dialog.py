@@ -47,7 +47,8 @@ def guide_count(library: Library, statuses: list[str]) -> int:
 
 def guide_job(library: Library, out: Path, options: dict[str, Any], progress: ProgressFn,
               cancel: CancelToken) -> dict[str, Any]:
-    """``export_guide`` with Cancel checked between case studies; a PII stop comes back as ``{"pii": […]}``."""
+    """``export_guide`` with Cancel checked between case studies; a PII stop comes back as ``{"pii": […]}`` and
+    any other refusal (no such template, an unwritable folder) as ``{"error": message}``, shown in the dialog."""
     def report(done: int, total: int, message: str) -> None:
         cancel.check()
         progress(done, total, f"Laying out {message}" if done < total else "Saving the guide")
@@ -56,6 +57,8 @@ def guide_job(library: Library, out: Path, options: dict[str, Any], progress: Pr
         return export_guide(library, out, progress=report, **options)
     except PiiBlocked as blocked:
         return {"pii": [{k: f[k] for k in KEEP} for f in blocked.findings], "message": str(blocked)}
+    except CuratorError as err:
+        return {"error": str(err).replace("--template", "Word template")}
 
 
 def docx_path(text: str) -> Path:
@@ -242,6 +245,9 @@ class GuideDialog(QDialog):
         self.export_button.setEnabled(True)
         if result is None:
             self.message.setText("Cancelled: no guide was written.")
+            return
+        if "error" in result:
+            self.message.setText(f"The guide was not written: {result['error']}")
             return
         if "pii" in result:
             self.findings.set_findings(result["pii"])

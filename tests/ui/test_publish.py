@@ -82,6 +82,20 @@ def test_export_guide_through_the_dialog(qtbot, window, demo_library, tmp_path, 
     assert opened == [out.resolve(), out.resolve().parent]
 
 
+def test_a_missing_template_is_explained_in_the_dialog(qtbot, window, tmp_path):
+    dialog = _guide_dialog(qtbot, window, tmp_path / "guide.docx")
+    dialog.template.setText(str(tmp_path / "our-styles.docx"))
+    with qtbot.waitSignal(window.runner.idle, timeout=30_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "not written" in dialog.message.text(), timeout=10_000)
+    assert "Word template" in dialog.message.text() and "no such file" in dialog.message.text()
+    assert not (tmp_path / "guide.docx").exists() and dialog.export_button.isEnabled()
+    dialog.message.setText("")
+    dialog.out.setText(str(tmp_path / "guide.pdf"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert "must end in .docx" in dialog.message.text()
+
+
 def test_pii_stops_the_guide_until_dismissed_with_a_reason(qtbot, demo_library, settings, tmp_path):
     from .conftest import make_window
 
