@@ -58,14 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="curator-app", description="The Curator desktop app")
     parser.add_argument("--library", metavar="DIR", help="library folder (default: the last one opened)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="save a PNG of the loaded window and exit")
-    from .publish_menu import SCREENSHOT_VIEWS as PUBLISH_VIEWS  # issue 11's screens
-
-    parser.add_argument("--view", choices=("main", "editor", "coverage", "import", *PUBLISH_VIEWS), default="main",
+    parser.add_argument("--view", choices=("main", "editor", "coverage", "import"), default="main",
                         help="what --screenshot shows")
     parser.add_argument("--import-file", metavar="FILE", help="with --view import: the file to import")
     parser.add_argument("--query", metavar="TEXT", default="", help="with --screenshot: type this search first")
     parser.add_argument("--bench-ready", action="store_true", help="print 'ready' once the first query is "
                         "answered, then exit (for 'bench startup')")
+    from .publish_menu import SCREENSHOT_VIEWS as PUBLISH_VIEWS  # issue 11's screens: guide, pii, trash …
+
+    next(a for a in parser._actions if a.dest == "view").choices += tuple(PUBLISH_VIEWS)
     return parser
 
 
@@ -92,11 +93,7 @@ def _screenshot(app: QApplication, window: MainWindow, args: argparse.Namespace)
         app.exit(result["code"])
 
     def loaded() -> None:
-        from .publish_menu import SCREENSHOT_VIEWS as PUBLISH_VIEWS  # issue 11's screens
-
-        if args.view in PUBLISH_VIEWS:
-            PUBLISH_VIEWS[args.view](window, save)
-        elif args.view == "main":
+        if args.view == "main":
             window.results.selectRow(min(1, window.results.model().rowCount() - 1))
             _after(window.recordShown, lambda: save(window))
         elif args.view == "coverage":
@@ -115,6 +112,10 @@ def _screenshot(app: QApplication, window: MainWindow, args: argparse.Namespace)
                 return
             window.import_paths([Path(args.import_file)])
             window.runner.idle.connect(lambda: QTimer.singleShot(600, lambda: save(window.import_dialog or window)))
+        else:  # issue 11's screens (Publish, Library, Help)
+            from .publish_menu import SCREENSHOT_VIEWS as PUBLISH_VIEWS
+
+            PUBLISH_VIEWS[args.view](window, save)
 
     def answered(result: dict) -> None:
         if result.get("query", "") == args.query and not done:

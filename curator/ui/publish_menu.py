@@ -75,7 +75,7 @@ def install_publish_menu(main_window: Any) -> dict[str, QAction]:
     actions: dict[str, QAction] = {}
     for name, (where, text, key, fallback, tip) in ENTRIES.items():
         action = QAction(text, main_window)
-        chosen = key if key and QKeySequence(key).toString() not in taken else fallback
+        chosen = next((k for k in (key, fallback) if k and QKeySequence(k).toString() not in taken), "")
         if chosen:
             action.setShortcut(QKeySequence(chosen))
             taken.add(QKeySequence(chosen).toString())
