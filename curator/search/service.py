@@ -306,7 +306,9 @@ class SearchService(IndexSync):
 
     # -- saved searches ---------------------------------------------------------------------------------------
     def saved_searches(self) -> list[dict[str, str]]:
-        return self.store.query("SELECT name, query FROM saved_searches ORDER BY name COLLATE NOCASE")
+        from .saved import listed  # in the order the user arranged them
+
+        return listed(self.store)
 
     def save_search(self, name: str, query: str) -> dict[str, str]:
         name = " ".join((name or "").split())

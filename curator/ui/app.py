@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--query", metavar="TEXT", default="", help="with --screenshot: type this search first")
     parser.add_argument("--bench-ready", action="store_true", help="print 'ready' once the first query is "
                         "answered, then exit (for 'bench startup')")
+    from .publish_menu import SCREENSHOT_VIEWS as PUBLISH_VIEWS  # issue 11's screens: guide, pii, trash …
+
+    next(a for a in parser._actions if a.dest == "view").choices += tuple(PUBLISH_VIEWS)
     return parser
 
 
@@ -117,6 +120,10 @@ def _screenshot(app: QApplication, window: MainWindow, args: argparse.Namespace)
                 return
             window.import_paths([Path(args.import_file)])
             window.runner.idle.connect(lambda: QTimer.singleShot(600, lambda: save(window.import_dialog or window)))
+        else:  # issue 11's screens (Publish, Library, Help)
+            from .publish_menu import SCREENSHOT_VIEWS as PUBLISH_VIEWS
+
+            PUBLISH_VIEWS[args.view](window, save)
 
     def answered(result: dict) -> None:
         if result.get("query", "") == args.query and not done:

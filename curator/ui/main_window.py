@@ -193,6 +193,8 @@ class MainWindow(CommandsMixin, QMainWindow):
         install_review_menu(self)  # review screens (issue 7)
         from .team_menu import install_team_menu  # team library (issue 17)
         self.team = install_team_menu(self)  # team library (issue 17)
+        from .publish_menu import install_publish_menu  # publish, library management, help (issue 11)
+        install_publish_menu(self)  # publish, library management, help (issue 11)
 
     # -- search ----------------------------------------------------------------------------------------
     def show_results(self, result: dict[str, Any]) -> None:

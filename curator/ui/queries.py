@@ -97,15 +97,17 @@ def row_details(library: Library, ids: list[str]) -> dict[str, dict[str, Any]]:
     vocab = vocabularies()
     marks = ",".join("?" * len(ids))
     out: dict[str, dict[str, Any]] = {}
-    for row in library.store.query(f"SELECT id, title, ics, region, status, updated FROM case_studies "
+    for row in library.store.query(f"SELECT id, title, ics, region, status, updated, organisation, year, created, "
+                                   f"json_extract(data, '$.programme') AS programme FROM case_studies "
                                    f"WHERE id IN ({marks})", ids):
         term = vocab.ics.by_id.get(row["ics"] or "")
-        out[row["id"]] = dict(row, ics_label=term.label if term else (row["ics"] or ""), areas=[])
-    for row in library.store.query(f"SELECT case_id, value FROM case_tags WHERE kind='clinical_areas' AND "
-                                   f"case_id IN ({marks})", ids):
-        term = vocab.areas.by_id.get(row["value"])
+        out[row["id"]] = dict(row, ics_label=term.label if term else (row["ics"] or ""), areas=[], actions=[])
+    for row in library.store.query(f"SELECT case_id, kind, value FROM case_tags WHERE kind IN ('clinical_areas', "
+                                   f"'action_areas') AND case_id IN ({marks})", ids):
+        area = row["kind"] == "clinical_areas"
+        term = (vocab.areas if area else vocab.actions).by_id.get(row["value"])
         if row["case_id"] in out:
-            out[row["case_id"]]["areas"].append(term.short_label if term else row["value"])
+            out[row["case_id"]]["areas" if area else "actions"].append(term.short_label if term else row["value"])
     return out
 
 
