@@ -37,7 +37,7 @@ from ..errors import CuratorError
 from ..review import rubric as rubric_mod
 from .errors import ErrorReporter
 from .review_sources import STATE_LABELS, LibrarySource, PackSource, case_html, reviews_html
-from .workers import Runner
+from .workers import Runner, ScopedRunner
 
 NHS_BLUE = "#005EB8"
 STYLE = f"""
@@ -139,7 +139,10 @@ class ScoringWindow(QMainWindow):
         self.source = source
         folder = getattr(getattr(source, "library", None), "folder", None)
         self.reporter = reporter or ErrorReporter(self, folder)
-        self.runner = runner or Runner(self.reporter.report, self)
+        # A borrowed runner (the main window's) is scoped: closing this window must never stop the app's pools.
+        self.runner: Runner | ScopedRunner = runner.scope(self) if runner is not None else \
+            Runner(self.reporter.report, self)
+        self.runner.on_error = self.reporter.report
         self.reviewer_id: str | None = reviewer
         self.rubric: dict[str, Any] | None = None
         self.cases: list[dict[str, Any]] = []
