@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData, QPoint
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from ..errors import FileRefused
 from ..importers import READERS, read_file
@@ -74,6 +74,13 @@ class CommandsMixin:
             self.actions_[f"status:{status}"].setEnabled(status in moves)
         self.status_button.setEnabled(bool(moves))
 
+    def forget_record_unless(self, case_id: str) -> None:
+        """Record actions (Edit, Delete, Status, History) act only on the record selected in the list: when the
+        selection moves, they are disabled until the new record is read, never left on the old one."""
+        if self.current_record is not None and self.current_record["id"] != case_id:
+            self.current_record = None
+            self.update_record_actions()
+
     def refresh_undo(self) -> None:
         self._undo_serial = getattr(self, "_undo_serial", 0) + 1
         serial = self._undo_serial
@@ -99,9 +106,45 @@ class CommandsMixin:
         if self.current_record is not None:
             self.runner.write(self.library.set_status, self.current_record["id"], status)
 
-    def delete_selected(self) -> None:
-        if self.current_record is not None:
-            self.runner.write(self.library.delete, self.current_record["id"])
+    def delete_selected(self) -> QMessageBox | None:
+        """Delete acts on the focused list only: a saved search when the sidebar has focus, else the case study
+        shown in the Case studies tab, after a short confirmation naming it (undo brings it back)."""
+        focus = QApplication.focusWidget()
+        if focus is not None and (focus is self.facets or self.facets.isAncestorOf(focus)):
+            return self.forget_saved_search()
+        if self.current_record is None or self.tabs.currentIndex() != 0:
+            self.statusBar().showMessage("Select a case study in the list first, then press Delete.", 6000)
+            return None
+        case_id, title = self.current_record["id"], self.current_record["title"]
+        return self._confirm("Move to the trash", f"Move '{title}' to the trash? Undo (Ctrl+Z) brings it back.",
+                             "Move to trash", lambda: self.runner.write(self.library.delete, case_id))
+
+    def forget_saved_search(self) -> QMessageBox | None:
+        from .facets import KEY_ROLE
+
+        saved, focus = self.facets.saved, QApplication.focusWidget()
+        item = saved.currentItem() if focus is saved or saved.isAncestorOf(focus) else None
+        service = search_service(self.library)
+        if item is None or item.data(KEY_ROLE) is None or service is None:
+            self.statusBar().showMessage("Delete removes a case study from the list, or a saved search from "
+                                         "Saved searches: select one there first.", 6000)
+            return None
+        name = item.text()
+        return self._confirm("Forget saved search", f"Forget the saved search '{name}'? The case studies it "
+                             "finds are not touched; this cannot be undone.", "Forget",
+                             lambda: self.runner.write(service.delete_saved_search, name,
+                                                       on_done=lambda _r: self.refresh_saved_searches()))
+
+    def _confirm(self, title: str, text: str, verb: str, then: Any) -> QMessageBox:
+        """A short, non-blocking question; ``then()`` runs only if the person chooses ``verb``."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, self)
+        yes = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(yes)
+        box.setAccessibleName(title)
+        box.finished.connect(lambda _r: then() if box.clickedButton() is yes else None)
+        box.open()
+        self.confirm_prompt = box
+        return box
 
     def show_history(self) -> None:
         from .history_view import HistoryDialog
