@@ -86,6 +86,7 @@ class ImportReportDialog(QDialog):
 
     def __init__(self, report: dict[str, Any], library: Library, runner: Runner, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # closed dialogs are freed (10.8)
         self.report, self.library, self.runner = report, library, runner
         self.outcomes: dict[int, str] = {}
         self.setWindowTitle("Import report")

@@ -164,6 +164,7 @@ class ChairWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a closed window is freed (10.8)
         self.library = library
         self.reporter = reporter or ErrorReporter(self, library.folder)
         # A borrowed runner (the main window's) is scoped: closing this window must never stop the app's pools.

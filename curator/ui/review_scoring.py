@@ -137,6 +137,7 @@ class ScoringWindow(QMainWindow):
                  reporter: ErrorReporter | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a closed window is freed (10.8)
         self.source = source
         folder = getattr(getattr(source, "library", None), "folder", None)
         self.reporter = reporter or ErrorReporter(self, folder)

@@ -8,9 +8,11 @@ Cancel sets the core's ``CancelToken``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -20,6 +22,16 @@ from ..progress import Cancelled, CancelToken
 from .queries import row_details, run_search
 
 ErrorHandler = Callable[[BaseException], None]
+
+
+def _alive(slot: Callable[..., Any]) -> bool:
+    """False when ``slot`` is a method of a widget already deleted (a dialog closed while its read ran)."""
+    owner = getattr(slot, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
+
+
+def _released() -> None:
+    """What a task holds after its answer was delivered (nothing)."""
 
 
 class _Signals(QObject):
@@ -38,6 +50,15 @@ class Task:
     def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         self.signals = _Signals()
         self.fn, self.args, self.kwargs = fn, args, kwargs
+
+    def release(self) -> None:
+        """Drop the callable, its arguments and the answer's slots once the answer is delivered: the pool keeps
+        a reference to ``run`` (so to this task) after it returns, and through those slots it kept every window
+        whose method was a slot, e.g. each closed editor (issue 10.8)."""
+        self.fn, self.args, self.kwargs = _released, (), {}
+        for signal in (self.signals.done, self.signals.failed):
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect()
 
     def run(self) -> None:
         try:
@@ -72,6 +93,7 @@ class Runner(QObject):
 
         def finish() -> None:
             self._live.discard(task)
+            task.release()
             if write:
                 self.pending_writes -= 1
                 if not self.pending_writes:
@@ -79,15 +101,16 @@ class Runner(QObject):
 
         def done(result: Any) -> None:
             try:
-                if on_done is not None and not self.closed:
+                if on_done is not None and not self.closed and _alive(on_done):
                     on_done(result)
             finally:
                 finish()
 
         def failed(err: BaseException) -> None:
             try:
-                if not self.closed:
-                    (on_error or self.on_error)(err)
+                handler = on_error or self.on_error
+                if not self.closed and _alive(handler):
+                    handler(err)
             finally:
                 finish()
 
