@@ -373,8 +373,12 @@ class Library:
             return candidate
 
     # -- undo / redo ------------------------------------------------------------------------------------
-    def undo(self) -> Changes:
-        return self._notify(history_mod.undo(self.store))
+    def undo(self, expected_batch: str | None = None) -> Changes:
+        return self._notify(history_mod.undo(self.store, expected_batch))
+
+    def undo_target(self) -> dict[str, Any] | None:
+        """The change undo would revert: ``{"batch", "label", "count"}`` (count: history rows, one per record)."""
+        return history_mod.undo_target(self.store)
 
     def redo(self) -> Changes:
         return self._notify(history_mod.redo(self.store))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QPoint, Qt
+from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from ..errors import FileRefused
@@ -18,6 +18,9 @@ from ..progress import CancelToken, ProgressFn
 from ..workflow import STATUS_LABELS, allowed
 from .queries import search_service
 from .workers import long_job
+
+UNDO_ASK_OVER = 50  # undoing a change of more records than this asks first
+HISTORY_POLL_MS = 1500  # how often the window looks for changes made by another process
 
 if TYPE_CHECKING:
     from .editor import EditorDialog
@@ -81,7 +84,37 @@ class CommandsMixin:
             self.current_record = None
             self.update_record_actions()
 
+    def _watch_history(self) -> None:
+        """Installed on the first ``refresh_undo``: remember which changes this app made (a library listener, run
+        on the writer thread straight after each commit), and poll the library's generation so a change made by
+        another process (a CLI import) refreshes the undo label too."""
+        self._own_batches: set[str] = set()
+        self._seen_generation: int | None = None
+
+        def remember(changes: Any) -> None:
+            if not changes.label.startswith(("Undo ", "Redo ")):
+                target = self.library.undo_target()
+                if target is not None:
+                    self._own_batches.add(target["batch"])
+
+        self.library.listeners.insert(0, remember)
+        self._history_timer = QTimer(self)
+        self._history_timer.setInterval(HISTORY_POLL_MS)
+        self._history_timer.timeout.connect(self._poll_generation)
+        self._history_timer.start()
+
+    def _poll_generation(self) -> None:
+        def seen(generation: int) -> None:
+            if self._seen_generation is not None and generation != self._seen_generation:
+                self.refresh_undo()
+            self._seen_generation = generation
+
+        if not self.runner.closed:
+            self.runner.read(lambda: self.library.store.generation, on_done=seen, on_error=lambda _e: None)
+
     def refresh_undo(self) -> None:
+        if not hasattr(self, "_own_batches"):
+            self._watch_history()
         self._undo_serial = getattr(self, "_undo_serial", 0) + 1
         serial = self._undo_serial
         self.runner.read(lambda: (self.library.undo_label(), self.library.redo_label()),
@@ -97,7 +130,29 @@ class CommandsMixin:
             action.setText(f"{verb} {label[0].lower()}{label[1:]}" if label else verb)
 
     def undo(self) -> None:
-        self.runner.write(self.library.undo)
+        """Undo straight away only a change this app made to at most ``UNDO_ASK_OVER`` records; otherwise ask,
+        naming it (one stray Ctrl+Z once reverted a 5,000-record import, or another process's import)."""
+        self.runner.read(self.library.undo_target, on_done=self._undo_checked)
+
+    def _undo_checked(self, target: dict[str, Any] | None) -> None:
+        if target is None:
+            self.statusBar().showMessage("Nothing to undo.", 6000)
+            self.refresh_undo()
+            return
+        batch, label, count = target["batch"], target["label"], target["count"]
+        own = batch in getattr(self, "_own_batches", set())
+        if own and count <= UNDO_ASK_OVER:
+            self.runner.write(self.library.undo, batch)
+            return
+        reasons = []
+        if count > UNDO_ASK_OVER:
+            reasons.append(f"It changes {plural(count, 'case study', 'case studies')}.")
+        if not own:
+            reasons.append("It was not made in this window (for example an import from the command line, or "
+                           "before the library was opened here).")
+        self._confirm("Undo", f"Undo '{label}'? {' '.join(reasons)} Redo (Ctrl+Shift+Z) brings it back.", "Undo",
+                      lambda: self.runner.write(self.library.undo, batch))
+        self.undo_prompt = self.confirm_prompt
 
     def redo(self) -> None:
         self.runner.write(self.library.redo)
