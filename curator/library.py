@@ -21,6 +21,7 @@ from typing import Any
 
 from . import backups as backups_mod
 from . import history as history_mod
+from . import merge as merge_mod
 from .duplicates import DuplicateIndex
 from .errors import CuratorError, NotFound, RecordErrors
 from .history import Changes, Recorder, now_iso
@@ -493,7 +494,8 @@ class Library:
                     before = self.store.state(match_id)
                     if before is None or before["deleted"]:
                         before = None
-                    else:
+                    else:  # fields the file gives replace, the rest and the status stay (merge.py)
+                        record = merge_mod.merge_given(before["record"], merge_mod.given_fields(item.raw, record))
                         record["id"] = match_id
                         record["created"] = before["record"]["created"]
                         record["updated"] = now_iso()

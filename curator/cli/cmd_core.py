@@ -27,7 +27,9 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p = add("import", cmd_import, "import case studies from .json, .jsonl, .csv or .docx files")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--on-duplicate", choices=ON_DUPLICATE, default="skip",
-                   help="what to do with a near-duplicate of a record already held (default: skip, with a warning)")
+                   help="what to do with a near-duplicate of a record already held: skip (the default, with a "
+                   "warning), keep (add it as a new record) or update (merge into the match: the fields the file "
+                   "gives replace the match's, every other field and the match's status stay)")
 
     p = add("show", cmd_show, "show one case study in the interchange format")
     p.add_argument("id")
