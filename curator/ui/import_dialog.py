@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import merge
 from ..errors import CuratorError
 from ..importers import ImportItem
 from ..library import Library
 from ..model import FIELD_LABELS, normalise
 from ..vocab import vocabularies
+from .merge_view import MergeView, plain
 from .workers import Runner
 
 COMPARE_FIELDS = ("title", "organisation", "ics", "year", "programme", "clinical_areas", "population_groups",
@@ -139,8 +141,9 @@ class ImportReportDialog(QDialog):
         self.keep.setToolTip("Add the record from the file as a separate case study")
         self.skip = QPushButton("&Skip")
         self.skip.setToolTip("Leave the library as it is and do not import this record")
-        self.update_button = QPushButton("&Update the match")
-        self.update_button.setToolTip("Replace the library's record with the one from the file (undo reverts it)")
+        self.update_button = QPushButton("&Update the match…")
+        self.update_button.setToolTip("Merge the file into the library's record, field by field: you see library | "
+                                      "file | result and choose per field (undo reverts it)")
         self.keep.clicked.connect(lambda: self.resolve("keep"))
         self.skip.clicked.connect(lambda: self.resolve("skip"))
         self.update_button.clicked.connect(lambda: self.resolve("update"))
@@ -195,10 +198,33 @@ class ImportReportDialog(QDialog):
         if action == "skip":
             self._done(index, f"Skipped: {dup['match_id']} is unchanged.")
             return
+        if action == "update":  # field by field, never a wholesale replace (issue 10.4)
+            self.runner.read(_merge_job, self.library, dup, on_done=lambda pair, i=index: self._merge(i, *pair),
+                             on_error=lambda err, i=index: self._failed(i, err))
+            return
         item = ImportItem(dup["source"], dup["raw"])
         self.runner.write(self.library.import_records, [item], on_duplicate=action,
                           on_done=lambda report, i=index, a=action: self._reimported(i, a, report),
                           on_error=lambda err, i=index: self._failed(i, err))
+
+    def _merge(self, index: int, existing: dict[str, Any], given: dict[str, Any]) -> MergeDialog:
+        """Show library | file | result for the fields that differ; Apply sends only the chosen changes."""
+        dialog = MergeDialog(existing, given, self)
+        self.merge_dialog = dialog
+        dialog.accepted.connect(lambda i=index, d=dialog: self._apply_merge(i, existing["id"], d.view.changes()))
+        dialog.rejected.connect(lambda i=index: self._set_buttons(i == self.current_index()))
+        dialog.open()
+        return dialog
+
+    def _apply_merge(self, index: int, case_id: str, changes: dict[str, Any]) -> None:
+        if not changes:
+            self._done(index, f"No change: {case_id} already holds what you chose.")
+            return
+        names = ", ".join(FIELD_LABELS.get(f, f) for f in changes)
+        self.runner.write(self.library.update, case_id, changes,
+                          on_done=lambda _r: self._done(index, f"Updated {case_id}: {names} from the file; every "
+                                                        "other field kept (undo reverts it)."),
+                          on_error=lambda err: self._failed(index, err))
 
     def _reimported(self, index: int, action: str, report: Any) -> None:
         if report.imported:
@@ -221,6 +247,38 @@ class ImportReportDialog(QDialog):
         if index == self.current_index():
             self.state.setText(text)
         self.resolved.emit(index, text)
+
+
+class MergeDialog(QDialog):
+    """The near-duplicate's merge: library value | file value | result, per field a choice."""
+
+    def __init__(self, existing: dict[str, Any], given: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(f"Update {existing['id']} from the file")
+        self.setAccessibleName(self.windowTitle())
+        self.resize(960, 520)
+        note = QLabel("Each row is a field the file gives that differs from the library. By default what the file "
+                      "gives replaces the library's value; everything else, and the status, stays. Choose per "
+                      "field, then Apply.")
+        note.setWordWrap(True)
+        self.view = MergeView(f"In the library ({existing['id']})", "In the file", field_labels=FIELD_LABELS,
+                              display=lambda field, value: plain(field, _readable(field, value)))
+        self.view.set_records(existing, given)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.apply_button = buttons.addButton("&Apply merge", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+
+
+def _merge_job(library: Library, dup: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The match as held, and the fields the file gives (normalised), for the merge view."""
+    incoming, _ = normalise(dup["raw"])
+    return library.get(dup["match_id"]), merge.given_fields(dup["raw"], incoming)
 
 
 def _compare_job(library: Library, dup: dict[str, Any]) -> str:
