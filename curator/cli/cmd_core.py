@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CuratorError, FileRefused
+from ..import_fixes import note_text as _note_text
 from ..importers import read_file
 from ..library import ON_DUPLICATE, plural
 from ..model import STATUSES
@@ -96,16 +97,6 @@ def _import_human(report: dict[str, Any]) -> str:
         lines += ["", "Where the document's parts went:"]
         lines += [f"  {n['source']}: {_note_text(n)}" for n in notes]
     return "\n".join(lines)
-
-
-def _note_text(note: dict[str, Any]) -> str:
-    """One report line for a reader's note (e.g. which heading of a Word document went to which field)."""
-    what = note.get("heading") or note.get("label") or note.get("name") or note.get("text") or note.get("what") or note.get("kind", "")
-    kind = note.get("kind", "")
-    target = note.get("field") or note.get("where") or note.get("action") or ""
-    detail = note.get("detail") or note.get("note") or ""
-    text = f"{kind} '{what}'" if what and what != kind else kind
-    return " ".join(part for part in (text, f"→ {target}" if target else "", f"({detail})" if detail else "") if part)
 
 
 def cmd_import(ctx, args) -> int:

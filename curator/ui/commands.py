@@ -44,6 +44,12 @@ def import_job(library: Library, paths: list[Path], progress: ProgressFn, cancel
         except FileRefused as err:
             refused.append({"source": path.name, "error": str(err), "fields": []})
     report = library.import_records(items, on_duplicate="skip", progress=progress, cancel=cancel).as_json()
+    raws = {item.source: item.raw for item in items}
+    for entry in report["refused"]:  # named by title, with what was read, for "Accept suggestion" / the editor
+        raw = raws.get(entry["source"])
+        if isinstance(raw, dict):
+            entry["raw"] = raw
+            entry["title"] = str(raw.get("title") or "").strip()
     report["refused"] = refused + report["refused"]
     return report
 
@@ -291,6 +297,8 @@ class CommandsMixin:
         from .import_dialog import ImportReportDialog
 
         dialog = ImportReportDialog(report, self.library, self.runner, self)
+        dialog.openRecord.connect(lambda case_id: self.open_editor(case_id))
+        dialog.editRaw.connect(lambda raw: self.open_editor(None, draft_fields=raw))
         self.import_dialog = dialog
         dialog.destroyed.connect(lambda _o=None, d=dialog: setattr(self, "import_dialog", None)
                                  if self.import_dialog is d else None)
