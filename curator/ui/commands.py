@@ -103,6 +103,7 @@ class CommandsMixin:
                 if target is not None:
                     self._own_batches.add(target["batch"])
 
+        self._remember_listener = remember
         self.library.listeners.insert(0, remember)
         self._history_timer = QTimer(self)
         self._history_timer.setInterval(HISTORY_POLL_MS)
@@ -115,8 +116,12 @@ class CommandsMixin:
                 self.refresh_undo()
             self._seen_generation = generation
 
-        if not self.runner.closed:
-            self.runner.read(lambda: self.library.store.generation, on_done=seen, on_error=lambda _e: None)
+        if self.runner.closed:  # the window has closed: stop watching and let go of the library
+            self._history_timer.stop()
+            if self._remember_listener in self.library.listeners:
+                self.library.listeners.remove(self._remember_listener)
+            return
+        self.runner.read(lambda: self.library.store.generation, on_done=seen, on_error=lambda _e: None)
 
     def refresh_undo(self) -> None:
         if not hasattr(self, "_own_batches"):
