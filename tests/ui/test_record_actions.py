@@ -12,8 +12,10 @@ def _find(library, title_start):
 
 
 def _select(qtbot, window, case_id):
-    with qtbot.waitSignal(window.recordShown, timeout=10_000):
-        window.results.select_id(case_id)
+    """Select a record and wait until it is the one shown (it may already be, so no signal is awaited)."""
+    settle(qtbot, window)
+    window.results.select_id(case_id)
+    qtbot.waitUntil(lambda: (window.current_record or {}).get("id") == case_id, timeout=10_000)
 
 
 def _activate(qtbot, window):
