@@ -26,15 +26,17 @@ def register(commands: Any, groups: Any) -> None:
     p = bench.add_parser("ui-soak", help="memory of the desktop app (offscreen) over N cycles of open, edit, "
                          "save and close the editor, search, and Coverage and back; goal: ≤ 30 MB over 200")
     p.add_argument("--cycles", type=int, default=GOAL_CYCLES, help=f"cycles to run (default {GOAL_CYCLES})")
+    p.add_argument("--warmup", type=int, default=3, help="cycles run before the start figure is taken, so fonts "
+                   "and caches loaded once are not counted as growth (default 3)")
     p.set_defaults(func=cmd_bench_ui_soak)
 
 
-def run_soak(cycles: int, timeout: float | None = None) -> dict[str, Any]:
+def run_soak(cycles: int, warmup: int = 3, timeout: float | None = None) -> dict[str, Any]:
     """Run the soak in a child process and return its figures, judged against the goal scaled to ``cycles``."""
     root = Path(__file__).resolve().parents[2]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
                PYTHONPATH=os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
-    done = subprocess.run([sys.executable, "-c", CODE, "--cycles", str(cycles)], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", CODE, "--cycles", str(cycles), "--warmup", str(warmup)], capture_output=True, text=True,
                           env=env, timeout=timeout, check=False)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode or not lines:
@@ -48,9 +50,9 @@ def run_soak(cycles: int, timeout: float | None = None) -> dict[str, Any]:
 
 
 def cmd_bench_ui_soak(ctx, args) -> None:
-    if args.cycles < 1:
-        raise CuratorError("--cycles must be at least 1, e.g. --cycles 200")
-    ctx.emit(run_soak(args.cycles), lambda d: (
+    if args.cycles < 1 or args.warmup < 0:
+        raise CuratorError("--cycles must be at least 1 and --warmup at least 0, e.g. --cycles 200")
+    ctx.emit(run_soak(args.cycles, args.warmup), lambda d: (
         f"Desktop app, {d['cycles']} cycles (after {d['warmup_cycles']} warm-up cycles): resident memory "
         f"{d['rss_start_mb']} MB at start, {d['rss_end_mb']} MB at the end, growth {d['growth_mb']} MB "
         f"({d['per_cycle_kb']} kB a cycle); {d['editors_alive']} editors left alive; {d['seconds']} s. "

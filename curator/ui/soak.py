@@ -123,14 +123,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="curator-ui-soak")
     parser.add_argument("--cycles", type=int, default=200)
     parser.add_argument("--library", help="library folder to use (default: a throw-away demo library)")
+    parser.add_argument("--warmup", type=int, default=3, help="cycles run before the start figure is taken")
     parser.add_argument("--phases", default="edit,search,coverage", help="which parts of a cycle to run")
     args = parser.parse_args(argv)
     phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
     if args.library:
-        result = soak(Path(args.library), args.cycles, phases=phases)
+        result = soak(Path(args.library), args.cycles, args.warmup, phases=phases)
     else:
         with tempfile.TemporaryDirectory(prefix="curator-soak-") as tmp:
-            result = soak(Path(tmp) / "library", args.cycles, phases=phases)
+            result = soak(Path(tmp) / "library", args.cycles, args.warmup, phases=phases)
     print(json.dumps(result), flush=True)
     return 0
 

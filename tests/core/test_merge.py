@@ -4,15 +4,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 from curator import merge
 from curator.importers import ImportItem
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import run_cli
 
 
 def _published(library, sample_record):
@@ -55,25 +50,19 @@ def test_plan_defaults_and_choices_are_generic():
     assert mine["title"] == "Old"  # the inputs are never changed
 
 
-def test_cli_update_follows_the_same_rule_and_says_so(tmp_path, sample_record):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    lib = tmp_path / "lib"
-
-    def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "curator", "--library", str(lib), *args], capture_output=True,
-                              text=True, env=env, cwd=ROOT, timeout=120, check=False)
-
-    help_text = " ".join(cli("import", "--help").stdout.split())
+def test_cli_update_follows_the_same_rule_and_says_so(tmp_path, sample_record, capsys):
+    lib = str(tmp_path / "lib")
+    help_text = " ".join(run_cli(capsys, "import", "--help").out.split())
     assert "the fields the file gives replace the match's, every other field and the match's status stay" in \
         help_text
     first = tmp_path / "first.json"
     first.write_text(json.dumps(dict(sample_record, programme="InHIP", status="published")), encoding="utf-8")
-    assert cli("import", str(first)).returncode == 0
+    assert run_cli(capsys, "--library", lib, "import", first).code == 0
     second = tmp_path / "second.json"
     second.write_text(json.dumps({"title": sample_record["title"], "organisation": sample_record["organisation"],
                                   "summary": "Resubmitted summary"}), encoding="utf-8")
-    done = cli("--json", "import", str(second), "--on-duplicate", "update")
-    case_id = json.loads(done.stdout)["imported"][0]["id"]
-    shown = json.loads(cli("--json", "show", case_id).stdout)
+    done = run_cli(capsys, "--library", lib, "--json", "import", second, "--on-duplicate", "update")
+    case_id = done.json["imported"][0]["id"]
+    shown = run_cli(capsys, "--library", lib, "--json", "show", case_id).json
     assert shown["summary"] == "Resubmitted summary" and shown["programme"] == "InHIP"
     assert shown["status"] == "published" and shown["ics"]

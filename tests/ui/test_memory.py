@@ -59,7 +59,8 @@ def test_history_and_import_report_dialogs_are_deleted_when_closed(qtbot, window
 
 def test_bench_ui_soak_reports_memory_at_start_and_end():
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run([sys.executable, "-m", "curator", "--json", "bench", "ui-soak", "--cycles", "1"],
+    done = subprocess.run([sys.executable, "-m", "curator", "--json", "bench", "ui-soak", "--cycles", "1",
+                           "--warmup", "0"],
                           capture_output=True, text=True, env=env, timeout=240, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
