@@ -145,11 +145,16 @@ def _apply(store: Store, batch: str, direction: str) -> Changes:
     return changes
 
 
-def undo(store: Store) -> Changes:
+def undo(store: Store, expected_batch: str | None = None) -> Changes:
+    """Revert the newest change; with ``expected_batch``, only if that is still the newest (a person confirmed
+    undoing that one, and another process may have changed the library since)."""
     with store.transaction():
         target = undo_target(store)
         if target is None:
             raise NothingToUndo("nothing to undo: the library's history has no change left to revert")
+        if expected_batch is not None and target["batch"] != expected_batch:
+            raise CuratorError(f"nothing was undone: the newest change is now '{target['label']}', made since you "
+                               "asked; choose Undo again to see what it would revert")
         return _apply(store, target["batch"], "undo")
 
 

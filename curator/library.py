@@ -21,6 +21,7 @@ from typing import Any
 
 from . import backups as backups_mod
 from . import history as history_mod
+from . import merge as merge_mod
 from . import recovery
 from .duplicates import DuplicateIndex
 from .errors import CuratorError, NotFound, RecordErrors
@@ -411,8 +412,12 @@ class Library:
             return candidate
 
     # -- undo / redo ------------------------------------------------------------------------------------
-    def undo(self) -> Changes:
-        return self._notify(history_mod.undo(self.store))
+    def undo(self, expected_batch: str | None = None) -> Changes:
+        return self._notify(history_mod.undo(self.store, expected_batch))
+
+    def undo_target(self) -> dict[str, Any] | None:
+        """The change undo would revert: ``{"batch", "label", "count"}`` (count: history rows, one per record)."""
+        return history_mod.undo_target(self.store)
 
     def redo(self) -> Changes:
         return self._notify(history_mod.redo(self.store))
@@ -555,7 +560,8 @@ class Library:
                     before = self.store.state(match_id)
                     if before is None or before["deleted"]:
                         before = None
-                    else:
+                    else:  # fields the file gives replace, the rest and the status stay (merge.py)
+                        record = merge_mod.merge_given(before["record"], merge_mod.given_fields(item.raw, record))
                         record["id"] = match_id
                         record["created"] = before["record"]["created"]
                         record["updated"] = now_iso()

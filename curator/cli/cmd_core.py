@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CuratorError, FileRefused
+from ..import_fixes import note_text as _note_text
 from ..importers import read_file
 from ..library import ON_DUPLICATE, plural
 from ..model import STATUSES
@@ -26,7 +27,9 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p = add("import", cmd_import, "import case studies from .json, .jsonl, .csv or .docx files")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--on-duplicate", choices=ON_DUPLICATE, default="skip",
-                   help="what to do with a near-duplicate of a record already held (default: skip, with a warning)")
+                   help="what to do with a near-duplicate of a record already held: skip (the default, with a "
+                   "warning), keep (add it as a new record) or update (merge into the match: the fields the file "
+                   "gives replace the match's, every other field and the match's status stay)")
 
     p = add("show", cmd_show, "show one case study in the interchange format")
     p.add_argument("id")
@@ -93,16 +96,6 @@ def _import_human(report: dict[str, Any]) -> str:
         lines += ["", "Where the document's parts went:"]
         lines += [f"  {n['source']}: {_note_text(n)}" for n in notes]
     return "\n".join(lines)
-
-
-def _note_text(note: dict[str, Any]) -> str:
-    """One report line for a reader's note (e.g. which heading of a Word document went to which field)."""
-    what = note.get("heading") or note.get("label") or note.get("name") or note.get("text") or note.get("what") or note.get("kind", "")
-    kind = note.get("kind", "")
-    target = note.get("field") or note.get("where") or note.get("action") or ""
-    detail = note.get("detail") or note.get("note") or ""
-    text = f"{kind} '{what}'" if what and what != kind else kind
-    return " ".join(part for part in (text, f"→ {target}" if target else "", f"({detail})" if detail else "") if part)
 
 
 def cmd_import(ctx, args) -> int:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QPoint
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from ..errors import FileRefused
 from ..importers import READERS, read_file
@@ -18,6 +18,9 @@ from ..progress import CancelToken, ProgressFn
 from ..workflow import STATUS_LABELS, allowed
 from .queries import search_service
 from .workers import long_job
+
+UNDO_ASK_OVER = 50  # undoing a change of more records than this asks first
+HISTORY_POLL_MS = 1500  # how often the window looks for changes made by another process
 
 if TYPE_CHECKING:
     from .editor import EditorDialog
@@ -41,6 +44,12 @@ def import_job(library: Library, paths: list[Path], progress: ProgressFn, cancel
         except FileRefused as err:
             refused.append({"source": path.name, "error": str(err), "fields": []})
     report = library.import_records(items, on_duplicate="skip", progress=progress, cancel=cancel).as_json()
+    raws = {item.source: item.raw for item in items}
+    for entry in report["refused"]:  # named by title, with what was read, for "Accept suggestion" / the editor
+        raw = raws.get(entry["source"])
+        if isinstance(raw, dict):
+            entry["raw"] = raw
+            entry["title"] = str(raw.get("title") or "").strip()
     report["refused"] = refused + report["refused"]
     return report
 
@@ -74,7 +83,49 @@ class CommandsMixin:
             self.actions_[f"status:{status}"].setEnabled(status in moves)
         self.status_button.setEnabled(bool(moves))
 
+    def forget_record_unless(self, case_id: str) -> None:
+        """Record actions (Edit, Delete, Status, History) act only on the record selected in the list: when the
+        selection moves, they are disabled until the new record is read, never left on the old one."""
+        if self.current_record is not None and self.current_record["id"] != case_id:
+            self.current_record = None
+            self.update_record_actions()
+
+    def _watch_history(self) -> None:
+        """Installed on the first ``refresh_undo``: remember which changes this app made (a library listener, run
+        on the writer thread straight after each commit), and poll the library's generation so a change made by
+        another process (a CLI import) refreshes the undo label too."""
+        self._own_batches: set[str] = set()
+        self._seen_generation: int | None = None
+
+        def remember(changes: Any) -> None:
+            if not changes.label.startswith(("Undo ", "Redo ")):
+                target = self.library.undo_target()
+                if target is not None:
+                    self._own_batches.add(target["batch"])
+
+        self._remember_listener = remember
+        self.library.listeners.insert(0, remember)
+        self._history_timer = QTimer(self)
+        self._history_timer.setInterval(HISTORY_POLL_MS)
+        self._history_timer.timeout.connect(self._poll_generation)
+        self._history_timer.start()
+
+    def _poll_generation(self) -> None:
+        def seen(generation: int) -> None:
+            if self._seen_generation is not None and generation != self._seen_generation:
+                self.refresh_undo()
+            self._seen_generation = generation
+
+        if self.runner.closed:  # the window has closed: stop watching and let go of the library
+            self._history_timer.stop()
+            if self._remember_listener in self.library.listeners:
+                self.library.listeners.remove(self._remember_listener)
+            return
+        self.runner.read(lambda: self.library.store.generation, on_done=seen, on_error=lambda _e: None)
+
     def refresh_undo(self) -> None:
+        if not hasattr(self, "_own_batches"):
+            self._watch_history()
         self._undo_serial = getattr(self, "_undo_serial", 0) + 1
         serial = self._undo_serial
         self.runner.read(lambda: (self.library.undo_label(), self.library.redo_label()),
@@ -90,7 +141,29 @@ class CommandsMixin:
             action.setText(f"{verb} {label[0].lower()}{label[1:]}" if label else verb)
 
     def undo(self) -> None:
-        self.runner.write(self.library.undo)
+        """Undo straight away only a change this app made to at most ``UNDO_ASK_OVER`` records; otherwise ask,
+        naming it (one stray Ctrl+Z once reverted a 5,000-record import, or another process's import)."""
+        self.runner.read(self.library.undo_target, on_done=self._undo_checked)
+
+    def _undo_checked(self, target: dict[str, Any] | None) -> None:
+        if target is None:
+            self.statusBar().showMessage("Nothing to undo.", 6000)
+            self.refresh_undo()
+            return
+        batch, label, count = target["batch"], target["label"], target["count"]
+        own = batch in getattr(self, "_own_batches", set())
+        if own and count <= UNDO_ASK_OVER:
+            self.runner.write(self.library.undo, batch)
+            return
+        reasons = []
+        if count > UNDO_ASK_OVER:
+            reasons.append(f"It changes {plural(count, 'case study', 'case studies')}.")
+        if not own:
+            reasons.append("It was not made in this window (for example an import from the command line, or "
+                           "before the library was opened here).")
+        self._confirm("Undo", f"Undo '{label}'? {' '.join(reasons)} Redo (Ctrl+Shift+Z) brings it back.", "Undo",
+                      lambda: self.runner.write(self.library.undo, batch))
+        self.undo_prompt = self.confirm_prompt
 
     def redo(self) -> None:
         self.runner.write(self.library.redo)
@@ -99,9 +172,45 @@ class CommandsMixin:
         if self.current_record is not None:
             self.runner.write(self.library.set_status, self.current_record["id"], status)
 
-    def delete_selected(self) -> None:
-        if self.current_record is not None:
-            self.runner.write(self.library.delete, self.current_record["id"])
+    def delete_selected(self) -> QMessageBox | None:
+        """Delete acts on the focused list only: a saved search when the sidebar has focus, else the case study
+        shown in the Case studies tab, after a short confirmation naming it (undo brings it back)."""
+        focus = QApplication.focusWidget()
+        if focus is not None and (focus is self.facets or self.facets.isAncestorOf(focus)):
+            return self.forget_saved_search()
+        if self.current_record is None or self.tabs.currentIndex() != 0:
+            self.statusBar().showMessage("Select a case study in the list first, then press Delete.", 6000)
+            return None
+        case_id, title = self.current_record["id"], self.current_record["title"]
+        return self._confirm("Move to the trash", f"Move '{title}' to the trash? Undo (Ctrl+Z) brings it back.",
+                             "Move to trash", lambda: self.runner.write(self.library.delete, case_id))
+
+    def forget_saved_search(self) -> QMessageBox | None:
+        from .facets import KEY_ROLE
+
+        saved, focus = self.facets.saved, QApplication.focusWidget()
+        item = saved.currentItem() if focus is saved or saved.isAncestorOf(focus) else None
+        service = search_service(self.library)
+        if item is None or item.data(KEY_ROLE) is None or service is None:
+            self.statusBar().showMessage("Delete removes a case study from the list, or a saved search from "
+                                         "Saved searches: select one there first.", 6000)
+            return None
+        name = item.text()
+        return self._confirm("Forget saved search", f"Forget the saved search '{name}'? The case studies it "
+                             "finds are not touched; this cannot be undone.", "Forget",
+                             lambda: self.runner.write(service.delete_saved_search, name,
+                                                       on_done=lambda _r: self.refresh_saved_searches()))
+
+    def _confirm(self, title: str, text: str, verb: str, then: Any) -> QMessageBox:
+        """A short, non-blocking question; ``then()`` runs only if the person chooses ``verb``."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, self)
+        yes = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(yes)
+        box.setAccessibleName(title)
+        box.finished.connect(lambda _r: then() if box.clickedButton() is yes else None)
+        box.open()
+        self.confirm_prompt = box
+        return box
 
     def show_history(self) -> None:
         from .history_view import HistoryDialog
@@ -132,9 +241,12 @@ class CommandsMixin:
             self.editors[key].activateWindow()
             return self.editors[key]
         editor = EditorDialog(self.library, self.runner, self.drafts, case_id, draft_fields, draft_key, self)
-        self.editors[editor.draft_key] = editor
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # ~8 MB each stayed in memory (10.8)
+        key = editor.draft_key
+        self.editors[key] = editor
         editor.saved.connect(self.editor_saved)
-        editor.finished.connect(lambda _r, k=editor.draft_key: self.editors.pop(k, None))
+        editor.finished.connect(lambda _r, k=key: self.editors.pop(k, None))
+        editor.destroyed.connect(lambda _o=None, k=key, e=editor: self.editors.get(k) is e and self.editors.pop(k))
         editor.show()
         return editor
 
@@ -189,8 +301,13 @@ class CommandsMixin:
             return
         from .import_dialog import ImportReportDialog
 
-        self.import_dialog = ImportReportDialog(report, self.library, self.runner, self)
-        self.import_dialog.show()
+        dialog = ImportReportDialog(report, self.library, self.runner, self)
+        dialog.openRecord.connect(lambda case_id: self.open_editor(case_id))
+        dialog.editRaw.connect(lambda raw: self.open_editor(None, draft_fields=raw))
+        self.import_dialog = dialog
+        dialog.destroyed.connect(lambda _o=None, d=dialog: setattr(self, "import_dialog", None)
+                                 if self.import_dialog is d else None)
+        dialog.show()
 
     def export_json(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export as JSON", str(Path.home() / "case-studies.json"),

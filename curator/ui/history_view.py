@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -27,6 +28,7 @@ class HistoryDialog(QDialog):
     def __init__(self, library: Library, runner: Runner, case_id: str, title: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # closed dialogs are freed (10.8)
         self.setWindowTitle(f"History: {title}")
         self.setAccessibleName(self.windowTitle())
         self.resize(900, 420)

@@ -218,9 +218,9 @@ class MainWindow(CommandsMixin, QMainWindow):
 
             self.suggestion.setText(f"Did you mean <a href='{escape(suggestion)}'>{escape(suggestion)}</a>?")
         if not self.results.select_id(keep):
-            if self.results.results.rows and not self.search_box.hasFocus():
-                self.results.selectRow(0)
-            elif not self.results.results.rows:
+            if self.results.results.rows:
+                self.results.selectRow(0)  # the first hit, never a record the list no longer shows (10.2)
+            else:
                 self.preview.show_empty("No case study matches. Clear the filters (Ctrl+Shift+L) or try other "
                                         "words.")
                 self.current_record = None
@@ -274,6 +274,7 @@ class MainWindow(CommandsMixin, QMainWindow):
         case_id = case_id or self.results.current_id()
         if case_id is None:
             return
+        self.forget_record_unless(case_id)  # record actions wait for the newly selected record (10.2)
         self._record_serial += 1
         serial = self._record_serial
         self.runner.read(self.library.get, case_id, on_done=lambda record: self._record_loaded(record, serial),

@@ -45,7 +45,7 @@ from ..review import summary as summary_mod
 from ..workflow import STATUS_LABELS
 from .errors import ErrorReporter
 from .review_sources import reviews_html
-from .workers import Runner
+from .workers import Runner, ScopedRunner
 
 FLAG_TEXT = "⚑ Discuss"
 LATE_TEXT = "⚠ Late"
@@ -191,9 +191,13 @@ class ChairWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a closed window is freed (10.8)
         self.library = library
         self.reporter = reporter or ErrorReporter(self, library.folder)
-        self.runner = runner or Runner(self.reporter.report, self)
+        # A borrowed runner (the main window's) is scoped: closing this window must never stop the app's pools.
+        self.runner: Runner | ScopedRunner = runner.scope(self) if runner is not None else \
+            Runner(self.reporter.report, self)
+        self.runner.on_error = self.reporter.report
         self.data: dict[str, Any] = {}
         self.cases: dict[str, dict[str, Any]] = {}
         self.dialog: DecisionDialog | None = None

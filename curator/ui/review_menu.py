@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QMimeData, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QWidget
@@ -86,7 +87,8 @@ def install_review_menu(main_window: Any) -> QMenu:
 
 
 def _show(main_window: Any, window: Any) -> Any:
-    main_window.review_windows = [w for w in main_window.review_windows if w.isVisible()] + [window]
+    main_window.review_windows = [w for w in main_window.review_windows
+                                  if shiboken6.isValid(w) and w.isVisible()] + [window]  # closed ones are deleted
     window.show()
     window.raise_()
     window.activateWindow()

@@ -2,8 +2,8 @@
 
 Keys: Tab / Shift+Tab or Down / Up move between criteria; 1–5 score the focused criterion (Left / Right step
 it); I / C / X choose include / include with changes / exclude; Alt+M goes to the comment; Ctrl+S saves a
-draft; Ctrl+Enter submits; Ctrl+PgDown / Ctrl+PgUp go to the next or previous case study. Moving on from an
-unsubmitted, changed form saves it as a draft, so nothing typed is lost. Validation is the core's
+draft; Ctrl+Enter submits; Ctrl+PgDown / Ctrl+PgUp go to the next or previous case study; Ctrl+R reverts
+to the saved form (it asks first; Esc only closes pop-ups). Moving on from an unsubmitted, changed form saves it as a draft, so nothing typed is lost. Validation is the core's
 (``scoring.submit`` or ``ReviewPack.score``), so the messages are the same as the CLI's. Other reviewers'
 scores appear only once this reviewer has submitted (``scoring.scores_visible_to``).
 """
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -37,7 +38,7 @@ from ..errors import CuratorError
 from ..review import rubric as rubric_mod
 from .errors import ErrorReporter
 from .review_sources import STATE_LABELS, LibrarySource, PackSource, case_html, reviews_html
-from .workers import Runner
+from .workers import Runner, ScopedRunner
 
 NHS_BLUE = "#005EB8"
 STYLE = f"""
@@ -136,10 +137,14 @@ class ScoringWindow(QMainWindow):
                  reporter: ErrorReporter | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a closed window is freed (10.8)
         self.source = source
         folder = getattr(getattr(source, "library", None), "folder", None)
         self.reporter = reporter or ErrorReporter(self, folder)
-        self.runner = runner or Runner(self.reporter.report, self)
+        # A borrowed runner (the main window's) is scoped: closing this window must never stop the app's pools.
+        self.runner: Runner | ScopedRunner = runner.scope(self) if runner is not None else \
+            Runner(self.reporter.report, self)
+        self.runner.on_error = self.reporter.report
         self.reviewer_id: str | None = reviewer
         self.rubric: dict[str, Any] | None = None
         self.cases: list[dict[str, Any]] = []
@@ -251,7 +256,7 @@ class ScoringWindow(QMainWindow):
                  ("Submit", ("Ctrl+Return", "Ctrl+Enter"), lambda: self.save(draft=False)),
                  ("Next case study", ("Ctrl+PgDown",), lambda: self.step(1)),
                  ("Previous case study", ("Ctrl+PgUp",), lambda: self.step(-1)),
-                 ("Undo changes to this case study", ("Esc",), self.reload),
+                 ("Revert this case study…", ("Ctrl+R",), self.revert),
                  ("Close", ("Ctrl+W",), self.close))
         for text, keys, slot in table:
             action = QAction(text, self)
@@ -426,12 +431,12 @@ class ScoringWindow(QMainWindow):
         self.reporter.report(err, "Saving the draft" if draft else "Submitting")
 
     def _may_leave(self) -> bool:
-        """A changed submitted review must be submitted again (Ctrl+Enter) or put back (Esc) before moving on,
+        """A changed submitted review must be submitted again (Ctrl+Enter) or reverted (Ctrl+R) before moving on,
         so a change is never silently lost; an unsubmitted change is saved as a draft by the caller."""
         own = (self.current or {}).get("own") or {}
         if self.dirty and own.get("submitted"):
-            self.problem.setText("⚠ You changed a submitted review: press Ctrl+Enter to submit the change, or Esc "
-                                 "to put it back, before moving on.")
+            self.problem.setText("⚠ You changed a submitted review: press Ctrl+Enter to submit the change, or "
+                                 "Ctrl+R to revert it, before moving on.")
             return False
         return True
 
@@ -454,6 +459,27 @@ class ScoringWindow(QMainWindow):
     def reload(self) -> None:
         if self.case_id is not None:
             self._load(self.case_id)
+
+    def revert(self) -> QMessageBox | None:
+        """Put back the saved scores and comment: an explicit command that asks first when anything would be
+        lost (Esc used to do this silently; now Esc only closes pop-ups)."""
+        if self.case_id is None:
+            return None
+        if not self.dirty:
+            self.reload()
+            return None
+        title = next((c["title"] for c in self.cases if c["id"] == self.case_id), self.case_id)
+        box = QMessageBox(QMessageBox.Icon.Question, "Revert this case study",
+                          f"Put back the saved scores, recommendation and comment for '{title}'? The changes you "
+                          "made since the last save will be lost.",
+                          QMessageBox.StandardButton.Cancel, self)
+        revert = box.addButton("Revert", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAccessibleName("Revert this case study")
+        box.finished.connect(lambda _r: self.reload() if box.clickedButton() is revert else None)
+        box.open()
+        self.revert_prompt = box
+        return box
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Closing keeps unsubmitted work as a draft (a small, quick write, so it is done here, not queued)."""

@@ -8,17 +8,30 @@ Cancel sets the core's ``CancelToken``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from ..errors import CuratorError
 from ..library import Library
 from ..progress import Cancelled, CancelToken
 from .queries import row_details, run_search
 
 ErrorHandler = Callable[[BaseException], None]
+
+
+def _alive(slot: Callable[..., Any]) -> bool:
+    """False when ``slot`` is a method of a widget already deleted (a dialog closed while its read ran)."""
+    owner = getattr(slot, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
+
+
+def _released() -> None:
+    """What a task holds after its answer was delivered (nothing)."""
 
 
 class _Signals(QObject):
@@ -37,6 +50,15 @@ class Task:
     def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         self.signals = _Signals()
         self.fn, self.args, self.kwargs = fn, args, kwargs
+
+    def release(self) -> None:
+        """Drop the callable, its arguments and the answer's slots once the answer is delivered: the pool keeps
+        a reference to ``run`` (so to this task) after it returns, and through those slots it kept every window
+        whose method was a slot, e.g. each closed editor (issue 10.8)."""
+        self.fn, self.args, self.kwargs = _released, (), {}
+        for signal in (self.signals.done, self.signals.failed):
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect()
 
     def run(self) -> None:
         try:
@@ -66,11 +88,12 @@ class Runner(QObject):
     def _start(self, pool: QThreadPool, task: Task, on_done: Callable[[Any], None] | None,
                on_error: ErrorHandler | None, write: bool) -> Task:
         if self.closed:
-            return task  # the window is closing: the library is about to close under it
+            return self._refuse(task, on_error, write)
         self._live.add(task)
 
         def finish() -> None:
             self._live.discard(task)
+            task.release()
             if write:
                 self.pending_writes -= 1
                 if not self.pending_writes:
@@ -78,15 +101,16 @@ class Runner(QObject):
 
         def done(result: Any) -> None:
             try:
-                if on_done is not None and not self.closed:
+                if on_done is not None and not self.closed and _alive(on_done):
                     on_done(result)
             finally:
                 finish()
 
         def failed(err: BaseException) -> None:
             try:
-                if not self.closed:
-                    (on_error or self.on_error)(err)
+                handler = on_error or self.on_error
+                if not self.closed and _alive(handler):
+                    handler(err)
             finally:
                 finish()
 
@@ -105,11 +129,68 @@ class Runner(QObject):
               on_error: ErrorHandler | None = None, **kwargs: Any) -> Task:
         return self._start(self.writes, Task(fn, *args, **kwargs), on_done, on_error, write=True)
 
+    def _refuse(self, task: Task, on_error: ErrorHandler | None, write: bool) -> Task:
+        """Work asked of a shut-down runner never runs; a write says so loudly (a caller waiting for its answer,
+        e.g. a greyed Save button or "Submitting…", must never wait for ever)."""
+        if write:
+            err = CuratorError("nothing was written: this window's connection to the library has been closed; "
+                               "copy what you typed, then open the library again (File → Open recent)")
+            QTimer.singleShot(0, lambda: (on_error or self.on_error)(err))
+        return task
+
+    def scope(self, owner: QObject) -> ScopedRunner:
+        """A view of these pools for a window that borrows them: closing that window drops its late answers
+        and never stops the pools, which belong to the window that made this runner."""
+        return ScopedRunner(self, owner)
+
     def shutdown(self) -> None:
-        """Let running work finish (a write is never cut half-way) before the library closes."""
+        """Let running work finish (a write is never cut half-way) before the library closes. Only the owner
+        of the runner calls this; a borrowing window shuts its ``ScopedRunner`` instead."""
         self.closed = True
         self.reads.waitForDone()
         self.writes.waitForDone()
+
+
+class ScopedRunner:
+    """A borrowed ``Runner``: the same pools (one writer for the whole app), with its own ``closed`` flag and
+    write count. ``shutdown`` only stops delivering answers to the closed window; work already queued still
+    finishes, and the owner's pools keep serving every other window.
+
+    A plain Python object, not a QObject: answers may arrive after the borrowing window has been deleted, and
+    the flags checked then must still be readable.
+    """
+
+    def __init__(self, base: Runner, owner: QObject | None = None) -> None:
+        self.base = base
+        self.on_error = base.on_error
+        self.closed = False
+        self.pending_writes = 0
+        self.owner = owner
+
+    def _wrap(self, fn: Callable[[Any], None] | None, write: bool) -> Callable[[Any], None]:
+        def deliver(value: Any) -> None:
+            if write:
+                self.pending_writes -= 1
+            if fn is not None and not self.closed:
+                fn(value)
+        return deliver
+
+    def read(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
+             on_error: ErrorHandler | None = None) -> Task:
+        return self.base.read(fn, *args, on_done=self._wrap(on_done, False),
+                              on_error=self._wrap(on_error or self.on_error, False))
+
+    def write(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
+              on_error: ErrorHandler | None = None, **kwargs: Any) -> Task:
+        if self.closed:
+            return self.base._refuse(Task(fn), on_error or self.on_error, True)
+        self.pending_writes += 1
+        return self.base.write(fn, *args, on_done=self._wrap(on_done, True),
+                               on_error=self._wrap(on_error or self.on_error, True), **kwargs)
+
+    def shutdown(self) -> None:
+        """Stop delivering answers to the borrowing window; the shared pools go on."""
+        self.closed = True
 
 
 def long_job(parent: QWidget, runner: Runner, title: str, fn: Callable[..., Any], *args: Any,

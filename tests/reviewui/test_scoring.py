@@ -129,8 +129,9 @@ def test_a_changed_submitted_review_is_not_left_behind_silently(qtbot, review_ro
     press(qtbot, "5")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageDown, CTRL)
     assert window.case_id == case and "submit the change" in window.problem.text()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_R, CTRL)
     with qtbot.waitSignal(window.caseShown, timeout=10_000):
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        next(b for b in window.revert_prompt.buttons() if b.text() == "Revert").click()
     assert window.rows[0].score == 3 and not window.dirty
 
 

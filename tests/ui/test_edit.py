@@ -108,6 +108,7 @@ def test_delete_and_undo(qtbot, window, demo_library):
     case_id = _find(demo_library, "Mental health drop-ins")
     _select(qtbot, window, case_id)
     window.actions_["delete"].trigger()
+    next(b for b in window.confirm_prompt.buttons() if b.text() == "Move to trash").click()  # it asks first
     qtbot.waitUntil(lambda: case_id not in window.results.ids(), timeout=10_000)
     assert demo_library.is_deleted(case_id)
     window.actions_["undo"].trigger()
