@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QInputDialog, QMenu, QMessageBox
 
 from ..library import plural
 from ..manage import (
@@ -98,9 +98,14 @@ def install_library_management(window: Any) -> None:
 
 
 def delete_selection(window: Any) -> None:
+    """Delete acts on the focused list (the window's rule); several selected case studies are asked about once."""
     ids = selected_ids(window)
-    if len(ids) > 1:
-        window.runner.write(bulk_delete, window.library, ids)
+    focus = QApplication.focusWidget()
+    in_sidebar = focus is not None and (focus is window.facets or window.facets.isAncestorOf(focus))
+    if len(ids) > 1 and not in_sidebar and window.tabs.currentIndex() == 0:
+        window._confirm("Move to the trash", f"Move {plural(len(ids), 'case study', 'case studies')} to the trash? "
+                        "Undo (Ctrl+Z) brings them back.", "Move to trash",
+                        lambda: window.runner.write(bulk_delete, window.library, ids))
     else:
         window.delete_selected()
 
@@ -336,19 +341,20 @@ def rename_saved(window: Any, new: str | None = None) -> QInputDialog | None:
 
 
 def delete_saved(window: Any, confirmed: bool = False) -> QMessageBox | None:
+    """Forget the saved search under the cursor, after the window's usual short question."""
     name = current_saved(window)
     if name is None:
         return None
-    if confirmed:
+
+    def forget() -> None:
         window.runner.write(saved_mod.delete, window.library.store, name,
                             on_done=lambda _r: _after_saved_change(window, None))
+
+    if confirmed:
+        forget()
         return None
-    box = QMessageBox(QMessageBox.Icon.Question, "Delete saved search", f"Delete the saved search '{name}'? The case "
-                      "studies it finds are not touched.", QMessageBox.StandardButton.Yes |
-                      QMessageBox.StandardButton.Cancel, window)
-    box.setAccessibleName("Delete saved search")
-    box.accepted.connect(lambda: delete_saved(window, confirmed=True))
-    box.open()
+    box = window._confirm("Forget saved search", f"Forget the saved search '{name}'? The case studies it finds "
+                          "are not touched; this cannot be undone.", "Forget", forget)
     window.saved_delete_box = box
     return box
 

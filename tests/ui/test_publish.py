@@ -193,6 +193,8 @@ def test_delete_see_it_in_trash_restore_and_bulk_delete_is_one_undo(qtbot, windo
     window.results.select_id(first_id)
     window.results.setFocus()
     qtbot.keyClick(window.results, Qt.Key.Key_Delete)
+    next(b for b in window.confirm_prompt.buttons() if b.text() == "Move to trash").click()  # it asks first
+    qtbot.waitUntil(lambda: demo_library.is_deleted(first_id), timeout=10_000)
     settle(qtbot, window)
     assert title not in shown_titles(window)
     trash = _open(window, "trash")
@@ -208,7 +210,11 @@ def test_delete_see_it_in_trash_restore_and_bulk_delete_is_one_undo(qtbot, windo
     view.selectionModel().select(view.proxy.index(1, 0), view.selectionModel().SelectionFlag.Select |
                                  view.selectionModel().SelectionFlag.Rows)
     two = view.ids()[:2]
+    view.setFocus()
     window.actions_["delete"].trigger()
+    prompt = window.confirm_prompt
+    assert "2 case studies" in prompt.text()  # several at once are asked about once
+    next(b for b in prompt.buttons() if b.text() == "Move to trash").click()
     qtbot.waitUntil(lambda: trash.table.rowCount() == 2, timeout=10_000)
     assert all(demo_library.is_deleted(i) for i in two)
     window.actions_["undo"].trigger()  # one step brings both back
@@ -288,7 +294,7 @@ def test_saved_searches_rename_reorder_delete_from_the_sidebar(qtbot, window, de
     qtbot.waitUntil(lambda: names() == ["Canal boaters", "asthma"], timeout=10_000)
     saved.setCurrentRow(1)
     qtbot.keyClick(saved, Qt.Key.Key_Delete)
-    window.saved_delete_box.button(QMessageBox.StandardButton.Yes).click()
+    next(b for b in window.saved_delete_box.buttons() if b.text() == "Forget").click()
     qtbot.waitUntil(lambda: names() == ["Canal boaters"], timeout=10_000)
     assert [s["name"] for s in service.saved_searches()] == ["Canal boaters"]
     assert not demo_library.trash(), "Delete in the sidebar deleted a case study"
@@ -317,8 +323,9 @@ def test_bulk_status_and_tag_from_the_context_menu_then_one_undo(qtbot, window, 
     bulk_tags(window, ids, "area", "cyp_asthma", True)
     qtbot.waitUntil(lambda: hasattr(window, "last_bulk_result"), timeout=10_000)
     assert all("cyp_asthma" in demo_library.get(i)["clinical_areas"] for i in ids)
-    window.actions_["undo"].trigger()
-    qtbot.waitUntil(lambda: window.runner.pending_writes == 0, timeout=10_000)
+    window.actions_["undo"].trigger()  # undo first reads what it would undo, then writes
+    qtbot.waitUntil(lambda: not any("cyp_asthma" in demo_library.get(i)["clinical_areas"]
+                                    for i in window.last_bulk_result["changed"]), timeout=10_000)
     assert not any("cyp_asthma" in demo_library.get(i)["clinical_areas"] for i in window.last_bulk_result["changed"])
     assert all(demo_library.get(i)["status"] == "submitted" for i in ids)  # the status step stays
     from curator.ui.library_menu import export_word_forms
