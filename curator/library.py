@@ -328,6 +328,7 @@ class Library:
             current = before["record"]
             merged = {**current, **{k: v for k, v in fields.items() if k not in ("created", "updated")}}
             record, warnings = normalise({k: v for k, v in merged.items() if k != "id"})  # the stored id stands
+            record["id"] = case_id
             warnings += save_warnings(record, self)
             if record["status"] != current["status"]:
                 check_transition(current["status"], record["status"])
