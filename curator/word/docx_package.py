@@ -20,6 +20,7 @@ from ..errors import FileRefused
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 CORE_PROPS = "/metadata/core-properties"
@@ -159,6 +160,14 @@ def normalise_package(path: Path, parts: dict[str, bytes]) -> tuple[dict[str, by
         raise FileRefused(f"{path.name} is a zip file but not a Word document (no main document part); if it is "
                           "an Excel or PowerPoint file, copy the case study into the Curator submission form")
     try:
+        root_tag = _xml(parts[main]).tag
+    except etree.XMLSyntaxError as err:
+        raise FileRefused(f"{path.name} is damaged: its main part cannot be read; open it in Word and save it "
+                          "again as Word Document (.docx)") from err
+    if root_tag != f"{{{W_MAIN}}}document":
+        raise FileRefused(f"{path.name} is a zip file but not a Word document (its main part holds no document "
+                          "body); check you picked the right file, or open it in Word and save it as .docx")
+    try:
         ct_root, defaults, overrides = _content_types(parts)
     except etree.XMLSyntaxError as err:
         raise FileRefused(f"{path.name} is damaged (its list of content types cannot be read); open it in Word "
@@ -174,8 +183,8 @@ def normalise_package(path: Path, parts: dict[str, bytes]) -> tuple[dict[str, by
         _set_override(ct_root, main, CT_MAIN)
         changed_ct = True
         notes.append({"kind": "package", "what": "content type", "field": None,
-                      "action": f"read as a document: the file is {described}" if described
-                      else f"read as a document (its main part was labelled '{kind or 'with no type'}')"
+                      "action": (f"read as a document: the file is {described}" if described
+                                 else f"read as a document (its main part was labelled '{kind or 'with no type'}')")
                       + ("; macros are never run" if described and "macro" in described else "")})
     if main != "word/document.xml":
         notes.append({"kind": "package", "what": "main part", "field": None,

@@ -57,6 +57,9 @@ from .reading import (
     text_boxes,
 )
 
+W_PPR, W_PSTYLE, W_VAL, W_OUTLINE = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:outlineLvl")
+W_NUMPR, W_NUMID, W_ILVL, W_INS = qn("w:numPr"), qn("w:numId"), qn("w:ilvl"), qn("w:ins")
+W_R, W_T = qn("w:r"), qn("w:t")
 LIST_FIELDS = ("lessons", "partners", "context_figures", "additional_sources")
 _BULLET = re.compile(r"^\s*[•●▪◦‣∙·*–-]\s+")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]\s+")
@@ -102,8 +105,9 @@ class _Reader:
 
     # -- paragraphs ---------------------------------------------------------------------------------------
     def style_id(self, p: Any) -> str | None:
-        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        return style.get(qn("w:val")) if style is not None else None
+        ppr = p.find(W_PPR)
+        style = ppr.find(W_PSTYLE) if ppr is not None else None
+        return style.get(W_VAL) if style is not None else None
 
     def style_name(self, p: Any) -> str:
         style_id = self.style_id(p)
@@ -115,9 +119,10 @@ class _Reader:
         match = re.match(r"heading (\d)", name.casefold())
         if match:
             return int(match.group(1))
-        outline = p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-        if outline is not None and outline.get(qn("w:val"), "9").isdigit() and int(outline.get(qn("w:val"))) < 9:
-            return int(outline.get(qn("w:val"))) + 1
+        ppr = p.find(W_PPR)
+        outline = ppr.find(W_OUTLINE) if ppr is not None else None
+        if outline is not None and outline.get(W_VAL, "9").isdigit() and int(outline.get(W_VAL)) < 9:
+            return int(outline.get(W_VAL)) + 1
         style_id = self.style_id(p)
         if style_id in self.outline:  # a house heading style ("NHS Heading")
             return self.outline[style_id]
@@ -128,7 +133,7 @@ class _Reader:
         return 0
 
     def all_bold(self, p: Any) -> bool:
-        runs = [r for r in p.iter(qn("w:r")) if "".join(t.text or "" for t in r.iter(qn("w:t"))).strip()]
+        runs = [r for r in p.iter(W_R) if "".join(t.text or "" for t in r.iter(W_T)).strip()]
         if not runs:
             return False
         style_bold = self.style_name(p).casefold() in ("strong",)
@@ -136,21 +141,23 @@ class _Reader:
 
     def list_info(self, p: Any, text: str) -> tuple[bool, int, str, str | None] | None:
         """(ordered, level, item text, typed line) for a list paragraph, else None."""
-        num = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        ppr = p.find(W_PPR)
+        num = ppr.find(W_NUMPR) if ppr is not None else None
+        style_id = self.style_id(p)
         found: tuple[str, int] | None = None
         if num is not None:
-            num_id, ilvl = num.find(qn("w:numId")), num.find(qn("w:ilvl"))
-            level = ilvl.get(qn("w:val"), "0") if ilvl is not None else "0"
-            style_num = self.style_lists.get(self.style_id(p) or "")
-            found = (num_id.get(qn("w:val"), "0") if num_id is not None else (style_num or ("0", 0))[0],
+            num_id, ilvl = num.find(W_NUMID), num.find(W_ILVL)
+            level = ilvl.get(W_VAL, "0") if ilvl is not None else "0"
+            style_num = self.style_lists.get(style_id or "")
+            found = (num_id.get(W_VAL, "0") if num_id is not None else (style_num or ("0", 0))[0],
                      int(level) if level.isdigit() else 0)
-        elif self.style_id(p) in self.style_lists:
-            found = self.style_lists[self.style_id(p) or ""]
+        elif style_id in self.style_lists:
+            found = self.style_lists[style_id or ""]
         if found is not None and found[0] != "0":
             fmt = self.formats.get(found, "bullet" if not self.formats else "decimal")
             stripped = _BULLET.sub("", text).strip()
             return fmt not in ("bullet", "none"), min(found[1], 8), stripped, None
-        name = self.style_name(p).casefold()
+        name = self.styles.get(style_id, style_id or "").casefold() if style_id else ""
         if _BULLET.match(text):
             return False, 0, _BULLET.sub("", text).strip(), None
         if _NUMBERED.match(text):
@@ -167,7 +174,12 @@ class _Reader:
 
     # -- walking the body ---------------------------------------------------------------------------------
     def run(self) -> ImportItem:
-        body = self.document.element.body
+        # The main part parsed again with plain lxml: python-docx's element classes make every find() build a
+        # proxy object, several times slower on documents of 100,000 paragraphs.
+        root = xml_part(self.parts, str(self.document.part.partname).lstrip("/"))
+        body = root.find(qn("w:body")) if root is not None else None
+        if body is None:
+            body = self.document.element.body
         self.find_title(body)
         self.walk(body, "body")
         self.close_section()
@@ -303,7 +315,7 @@ class _Reader:
         for deleted in deleted_text(p):
             self.notes.append({"kind": "tracked_deletion", "text": excerpt(deleted), "field": None,
                                "action": "reported, not imported"})
-        if p.find(qn("w:ins")) is not None:
+        if p.find(W_INS) is not None:
             inserted = "".join(t.text or "" for ins in p.iter(qn("w:ins")) for t in ins.iter(qn("w:t")))
             if inserted.strip():
                 self.notes.append({"kind": "tracked_insertion", "text": excerpt(inserted), "field": self.section,

@@ -48,17 +48,22 @@ class Blocks:
         return bool(self.items)
 
 
+W_RPR, W_RSTYLE, W_B, W_I, W_VAL = qn("w:rPr"), qn("w:rStyle"), qn("w:b"), qn("w:i"), qn("w:val")
+
+
 def _on(rpr: Any, tag: str) -> bool:
-    element = rpr.find(qn(tag)) if rpr is not None else None
-    return element is not None and element.get(qn("w:val"), "true").casefold() not in _TRUE_OFF
+    element = rpr.find(tag) if rpr is not None else None
+    return element is not None and element.get(W_VAL, "true").casefold() not in _TRUE_OFF
 
 
 def run_format(run: Any) -> tuple[bool, bool]:
     """(bold, italic) of a run, from its own properties or the Strong / Emphasis character styles."""
-    rpr = run.find(qn("w:rPr"))
-    style = rpr.find(qn("w:rStyle")) if rpr is not None else None
-    style_name = (style.get(qn("w:val"), "") if style is not None else "").casefold()
-    return _on(rpr, "w:b") or style_name == "strong", _on(rpr, "w:i") or style_name in ("emphasis", "intenseemphasis")
+    rpr = run.find(W_RPR)
+    if rpr is None:
+        return False, False
+    style = rpr.find(W_RSTYLE)
+    style_name = (style.get(W_VAL, "") if style is not None else "").casefold()
+    return _on(rpr, W_B) or style_name == "strong", _on(rpr, W_I) or style_name in ("emphasis", "intenseemphasis")
 
 
 def _segments(element: Any, document: Any, out: list[list[Any]]) -> None:

@@ -24,6 +24,7 @@ W_FOOTREF, W_ENDREF = qn("w:footnoteReference"), qn("w:endnoteReference")
 W_NOBREAK, W_SOFTHYPHEN, W_SYM = qn("w:noBreakHyphen"), qn("w:softHyphen"), qn("w:sym")
 W_P, W_TBL, W_TR, W_TC, W_SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt")
 W_SDTCONTENT, W_DRAWING = qn("w:sdtContent"), qn("w:drawing")
+W_TYPE, W_ID = qn("w:type"), qn("w:id")
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 M_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 A_NS = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -87,14 +88,14 @@ def _walk(element: Any, out: list[str]) -> None:
         elif tag == W_TAB:
             out.append("\t")
         elif tag in (W_BR, W_CR):
-            if child.get(qn("w:type")) in (None, "textWrapping"):
+            if child.get(W_TYPE) in (None, "textWrapping"):
                 out.append("\n")
             else:
                 out.append(" ")
         elif tag == W_NOBREAK:
             out.append("-")
         elif tag in (W_FOOTREF, W_ENDREF):
-            out.append(f"[{'n' if tag == W_ENDREF else ''}{child.get(qn('w:id'))}]")
+            out.append(f"[{'n' if tag == W_ENDREF else ''}{child.get(W_ID)}]")
         elif tag == W_SOFTHYPHEN:
             continue
         elif tag == M_OMATH:
