@@ -132,8 +132,13 @@ def _strings(value: Any) -> list[str]:
     return [str(value)] if isinstance(value, int | float) and not isinstance(value, bool) else []
 
 
+_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
+
+
 def record_words(record: dict[str, Any]) -> Counter[str]:
-    return Counter(w.casefold() for s in _strings(record) for w in _WORD.findall(s))
+    """Words of every text field, links read as their text (a reader sees the words, not the address).
+    Emphasis marks are not removed: a word split by ``**`` is a word a search cannot find."""
+    return Counter(w.casefold() for s in _strings(record) for w in _WORD.findall(_LINK.sub(r"\1", s)))
 
 
 def _import_one(path: str, conn: Any) -> None:
@@ -202,7 +207,8 @@ def measure_file(path: Path, limit: float) -> dict[str, Any]:
     return result
 
 
-def run(folder: Path, jobs: int = 2, limit: float = 60.0, only: list[str] | None = None) -> dict[str, Any]:
+def run(folder: Path, jobs: int = 2, limit: float = 60.0, only: list[str] | None = None,
+        progress: Any = None) -> dict[str, Any]:
     from ..errors import CuratorError
 
     if not folder.is_dir():
@@ -212,8 +218,14 @@ def run(folder: Path, jobs: int = 2, limit: float = 60.0, only: list[str] | None
         files = [p for p in files if p.name in set(only)]
     if not files:
         raise CuratorError(f"{folder} holds no .docx, .docm, .dotx or .dotm files")
-    import curator.importers.docx  # noqa: F401 - loaded once in the parent so every forked child starts warm
+    # Loaded once in the parent so every forked child starts warm and runs the same code.
+    import curator.importers.docx  # noqa: F401
     import curator.library  # noqa: F401
+    import curator.word.docx_package  # noqa: F401
+    import curator.word.freeform  # noqa: F401
+    import curator.word.submission  # noqa: F401
+
+    done = [0]
 
     def one(path: Path) -> dict[str, Any]:
         expected, main = document_words(path)
@@ -222,6 +234,9 @@ def run(folder: Path, jobs: int = 2, limit: float = 60.0, only: list[str] | None
         total = sum(expected.values())
         lost = sum(max(0, n - got.get(w, 0)) for w, n in expected.items())
         missing = sorted((w for w, n in expected.items() if n > got.get(w, 0)), key=lambda w: -expected[w])[:12]
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], len(files), path.name)
         return dict(result, file=path.name, main_part=main, words=total,
                     lost=lost if result["outcome"] == "imported" else None, missing=missing)
 

@@ -23,7 +23,7 @@ def cmd_bench_word_corpus(ctx, args) -> None:
 
     if args.jobs < 1 or args.limit <= 0:
         raise CuratorError("--jobs must be at least 1 and --limit more than 0 seconds")
-    result = word_corpus.run(Path(args.folder), jobs=args.jobs, limit=args.limit)
+    result = word_corpus.run(Path(args.folder), jobs=args.jobs, limit=args.limit, progress=ctx.progress)
     if ctx.json and not args.detail:
         result["files_detail"] = [r for r in result["files_detail"] if r["outcome"] != "imported" or (
             r["words"] and (r["lost"] or 0) / r["words"] > word_corpus.GOAL_LOST_PER_DOC)]

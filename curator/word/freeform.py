@@ -60,6 +60,8 @@ from .reading import (
 W_PPR, W_PSTYLE, W_VAL, W_OUTLINE = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:outlineLvl")
 W_NUMPR, W_NUMID, W_ILVL, W_INS = qn("w:numPr"), qn("w:numId"), qn("w:ilvl"), qn("w:ins")
 W_R, W_T = qn("w:r"), qn("w:t")
+_NO_TEXT = {qn("w:sectPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:del"), qn("w:moveFrom"),
+            qn("w:proofErr"), qn("w:permStart"), qn("w:permEnd")}
 LIST_FIELDS = ("lessons", "partners", "context_figures", "additional_sources")
 _BULLET = re.compile(r"^\s*[•●▪◦‣∙·*–-]\s+")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]\s+")
@@ -278,6 +280,17 @@ class _Reader:
                     self.nested(content, "content control", {"kind": "content_control", "name": (names or [""])[0]})
             elif tag in TRANSPARENT:
                 self.walk(child, where)
+            elif isinstance(tag, str) and tag not in _NO_TEXT and next(child.iter(W_T), None) is not None:
+                self.unknown(child, where)
+
+    def unknown(self, element: Any, where: str) -> None:
+        """An element Word would not write here (or a newer one): its text is read as a paragraph, and noted."""
+        text = paragraph_text(element)
+        if text.strip():
+            self.notes.append({"kind": "unknown_element", "element": etree.QName(element).localname,
+                               "text": excerpt(text), "field": self.section, "action": "its text was read as a "
+                               "paragraph"})
+            self.paragraph(element, where)
 
     def nested(self, container: Any, where: str, note: dict[str, Any]) -> None:
         """Read a text box or content control in place; the note says where its text went."""
