@@ -104,12 +104,18 @@ class _Reader:
         self.style_lists = style_numbering(elements)
         self.formats = numbering_formats(xml_part(parts, self.related.get("numbering", [None])[0]))
         self.any_text = False
+        self._style_memo: tuple[Any, str | None] = (None, None)
+        self._list_memo: tuple[Any, Any] = (None, None)
 
     # -- paragraphs ---------------------------------------------------------------------------------------
     def style_id(self, p: Any) -> str | None:
+        if self._style_memo[0] is p:  # asked several times per paragraph: found once
+            return self._style_memo[1]
         ppr = p.find(W_PPR)
         style = ppr.find(W_PSTYLE) if ppr is not None else None
-        return style.get(W_VAL) if style is not None else None
+        found = style.get(W_VAL) if style is not None else None
+        self._style_memo = (p, found)
+        return found
 
     def style_name(self, p: Any) -> str:
         style_id = self.style_id(p)
@@ -130,7 +136,7 @@ class _Reader:
             return self.outline[style_id]
         stripped = text.strip()
         if (stripped and len(stripped) <= 90 and "\n" not in stripped and not stripped.endswith((".", ",", ";"))
-                and self.list_info(p, text) is None and self.all_bold(p) and not fm.label_line(stripped)):
+                and self.all_bold(p) and self.list_info(p, text) is None and not fm.label_line(stripped)):
             return 10
         return 0
 
@@ -143,6 +149,13 @@ class _Reader:
 
     def list_info(self, p: Any, text: str) -> tuple[bool, int, str, str | None] | None:
         """(ordered, level, item text, typed line) for a list paragraph, else None."""
+        if self._list_memo[0] is p:
+            return self._list_memo[1]
+        found_info = self._list_info(p, text)
+        self._list_memo = (p, found_info)
+        return found_info
+
+    def _list_info(self, p: Any, text: str) -> tuple[bool, int, str, str | None] | None:
         ppr = p.find(W_PPR)
         num = ppr.find(W_NUMPR) if ppr is not None else None
         style_id = self.style_id(p)
