@@ -53,7 +53,7 @@ def _read(path: Path, shown: Path) -> list[ImportItem]:
 
     item = read_freeform(shown, document, parts)
     item.notes[:0] = package_notes
-    item.warnings[:0] = [f"{n['action']}" for n in package_notes if n.get("what") in ("missing part",)]
+    item.warnings[:0] = [f"{n['action']}" for n in package_notes if n.get("what") in ("missing part", "damaged part")]
     return [_with_alt_text(item)]
 
 

@@ -9,6 +9,7 @@ copy (the file is never changed) and reported, or refused with a message that na
 
 from __future__ import annotations
 
+import io
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -160,8 +161,9 @@ def normalise_package(path: Path, parts: dict[str, bytes]) -> tuple[dict[str, by
         raise FileRefused(f"{path.name} is a zip file but not a Word document (no main document part); if it is "
                           "an Excel or PowerPoint file, copy the case study into the Curator submission form")
     try:
-        root_tag = _xml(parts[main]).tag
-    except etree.XMLSyntaxError as err:
+        root_tag = next(etree.iterparse(io.BytesIO(parts[main]), events=("start",), resolve_entities=False,
+                                        no_network=True))[1].tag  # the root alone: no need to build the tree
+    except (etree.XMLSyntaxError, StopIteration) as err:
         raise FileRefused(f"{path.name} is damaged: its main part cannot be read; open it in Word and save it "
                           "again as Word Document (.docx)") from err
     if root_tag != f"{{{W_MAIN}}}document":

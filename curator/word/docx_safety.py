@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -51,8 +52,17 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, path: 
     return b"".join(chunks)
 
 
-def read_docx_parts(path: Path) -> dict[str, bytes]:
-    """Every part of a .docx, checked; raises ``FileRefused`` saying why a file cannot be read."""
+def _dispensable(name: str) -> bool:
+    """Parts without the document's words (themes, fonts, pictures, properties, settings), whose damage Word
+    repairs by leaving them out; the reader does the same and reports it."""
+    return name.startswith(("word/theme/", "word/media/", "word/fonts/", "docProps/", "customXml/", "word/embeddings/")) \
+        or name.endswith(("/fontTable.xml", "/webSettings.xml", "/settings.xml", "/stylesWithEffects.xml",
+                          ".png", ".jpeg", ".jpg", ".gif", ".emf", ".wmf", ".bin", ".odttf"))
+
+
+def read_docx_parts(path: Path, damaged: list[str] | None = None) -> dict[str, bytes]:
+    """Every part of a .docx, checked; raises ``FileRefused`` saying why a file cannot be read. With
+    ``damaged`` given, a damaged part that holds no text (``_dispensable``) is left out and named there."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -107,9 +117,13 @@ def read_docx_parts(path: Path) -> dict[str, bytes]:
                           "-fold; it looks like a zip bomb. Open it in Word and save a fresh copy as .docx")
         try:
             content = _read_member(zf, info, budget, path)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as err:
-            raise _refuse(path, f"is damaged ({info.filename}: {_words(err)}); copy it again or ask the sender to resend "
-                          "it") from err
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError,
+                zlib.error) as err:
+            if _dispensable(info.filename) and damaged is not None:
+                damaged.append(info.filename)  # a theme, font or picture: the text is still all there
+                continue
+            raise _refuse(path, f"is damaged ({info.filename}: {_words(err)}); copy it again or ask the sender to "
+                          "resend it") from err
         budget -= len(content)
         if budget < 0:
             raise _refuse(path, f"inflates to more than {MAX_INFLATED_BYTES // 2**20} MB; it looks like a zip bomb. "
@@ -183,8 +197,12 @@ def open_docx_noted(path: Path) -> tuple[Any, dict[str, bytes], list[dict[str, A
 
     from .docx_package import normalise_package
 
-    parts = read_docx_parts(path)
+    damaged: list[str] = []
+    parts = read_docx_parts(path, damaged)
     parts, notes = normalise_package(path, parts)
+    notes[:0] = [{"kind": "package", "what": "damaged part", "part": name, "field": None,
+                  "action": f"{name} is damaged and was left out (it holds no text); the rest was read"}
+                 for name in damaged]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
         for name, content in parts.items():

@@ -192,11 +192,12 @@ class _Reader:
         # The main part parsed again with plain lxml: python-docx's element classes make every find() build a
         # proxy object, several times slower on documents of 100,000 paragraphs.
         root = xml_part(self.parts, str(self.document.part.partname).lstrip("/"))
-        body = root.find(qn("w:body")) if root is not None else None
-        if body is None:
-            body = self.document.element.body
-        self.find_title(body)
-        self.walk(body, "body")
+        bodies = root.findall(qn("w:body")) if root is not None else []
+        if not bodies:
+            bodies = [self.document.element.body]
+        self.find_title(bodies[0])
+        for body in bodies:  # a second w:body (some generators write one) is read too, never ignored
+            self.walk(body, "body")
         self.close_section()
         self.pictures()
         self.read_parts()

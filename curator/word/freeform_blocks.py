@@ -9,6 +9,7 @@ each stretch is written once. Blocks are collected in a list and joined once at 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docx.oxml.ns import qn
@@ -94,6 +95,16 @@ def _segments(element: Any, document: Any, out: list[list[Any]]) -> None:
                 out.append([text, (False, False), None])
 
 
+def _joins(left: str, right: str) -> bool:
+    """True when emphasis between these two characters would cut a word in two ("abc**de**fg"): then the
+    stretch is written plain, because a word found by search matters more than its bold letters. Scripts
+    written without spaces (Chinese, Japanese, Korean) have no such words to cut."""
+    return bool(left and right and _WORDISH.match(left) and _WORDISH.match(right))
+
+
+_WORDISH = re.compile(r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
 def markdown_line(p: Any, document: Any) -> str:
     """Paragraph text with bold, italic and links as Markdown, adjacent runs of the same formatting merged."""
     segments: list[list[Any]] = []
@@ -107,12 +118,15 @@ def markdown_line(p: Any, document: Any) -> str:
         else:
             merged.append([text, fmt, link])
     out = []
-    for text, (bold, italic), link in merged:
+    for n, (text, (bold, italic), link) in enumerate(merged):
         core = text.strip()
         lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        before = merged[n - 1][0] if n else ""
+        after = merged[n + 1][0] if n + 1 < len(merged) else ""
+        inside_word = (not lead and _joins(before[-1:], text[:1])) or (not trail and _joins(text[-1:], after[:1]))
         if link and core:
             out.append(f"{lead}[{core}]({link}){trail}")
-        elif core and (bold or italic):
+        elif core and (bold or italic) and not inside_word:
             mark = "***" if bold and italic else "**" if bold else "*"
             out.append(f"{lead}{mark}{core}{mark}{trail}")
         else:

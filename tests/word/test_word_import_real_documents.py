@@ -443,3 +443,34 @@ def test_refusals_never_show_python_internals(tmp_path, shape):
     except FileRefused as err:
         message = str(err)
         assert not re.search(r"[A-Z][a-z]+(Error|Exception)\b|object at 0x|0x[0-9a-f]{6,}", message), message
+
+
+def test_emphasis_inside_a_word_is_left_out_so_the_word_stays_whole(tmp_path):
+    d = docx.Document()
+    p = d.add_paragraph("Rich abc")
+    p.add_run("de").bold = True
+    p.add_run("fg and ")
+    p.add_run("bold").bold = True
+    p.add_run(" words.")
+    d.save(tmp_path / "mid.docx")
+    assert _one(tmp_path / "mid.docx").raw["body"].strip() == "Rich abcdefg and **bold** words."
+
+
+def test_a_second_body_and_a_damaged_theme_do_not_lose_the_text(tmp_path, library):
+    def edit(name: str, content: bytes) -> bytes:
+        if name == "word/document.xml":
+            return content.replace(b"</w:body>", b"</w:body><w:body><w:p><w:r><w:t>Second body words</w:t></w:r>"
+                                   b"</w:p></w:body>", 1)
+        return content
+
+    path = _rewrite(_simple(tmp_path), tmp_path / "two.docx", edit)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("word/theme/theme1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 10] ^= 0xFF  # one flipped byte: the theme fails its CRC check
+    path.write_bytes(bytes(data))
+    report = library.import_records(read_file(path))
+    record = library.get(report.imported[0]["id"])
+    assert "Second body words" in record["body"] and "Cold homes" in record["body"]
+    assert any(n.get("what") == "damaged part" for n in report.notes)
