@@ -36,6 +36,9 @@ READERS: dict[str, str] = {
     ".csv": "curator.importers.structured:read_csv",
     ".docx": "curator.importers.docx:read_docx",
     ".doc": "curator.importers.docx:read_docx",
+    ".docm": "curator.importers.docx:read_docx",  # macro documents and templates are read as documents;
+    ".dotx": "curator.importers.docx:read_docx",  # macros are never run
+    ".dotm": "curator.importers.docx:read_docx",
 }
 
 

@@ -11,7 +11,9 @@ is read once and never changed.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -50,8 +52,17 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, path: 
     return b"".join(chunks)
 
 
-def read_docx_parts(path: Path) -> dict[str, bytes]:
-    """Every part of a .docx, checked; raises ``FileRefused`` saying why a file cannot be read."""
+def _dispensable(name: str) -> bool:
+    """Parts without the document's words (themes, fonts, pictures, properties, settings), whose damage Word
+    repairs by leaving them out; the reader does the same and reports it."""
+    return name.startswith(("word/theme/", "word/media/", "word/fonts/", "docProps/", "customXml/", "word/embeddings/")) \
+        or name.endswith(("/fontTable.xml", "/webSettings.xml", "/settings.xml", "/stylesWithEffects.xml",
+                          ".png", ".jpeg", ".jpg", ".gif", ".emf", ".wmf", ".bin", ".odttf"))
+
+
+def read_docx_parts(path: Path, damaged: list[str] | None = None) -> dict[str, bytes]:
+    """Every part of a .docx, checked; raises ``FileRefused`` saying why a file cannot be read. With
+    ``damaged`` given, a damaged part that holds no text (``_dispensable``) is left out and named there."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -62,10 +73,20 @@ def read_docx_parts(path: Path) -> dict[str, bytes]:
         raise _refuse(path, f"cannot be read ({err.strerror}); check the file is not open elsewhere") from err
     if not data:
         raise _refuse(path, "is empty (0 bytes); save the Word document again and import the new copy")
+    if data.lstrip()[:5] == b"{\\rtf":
+        raise _refuse(path, "is a Rich Text Format (RTF) file renamed to .docx, not a Word document; open it in "
+                      "Word and use File > Save As > Word Document (.docx)")
     if data.startswith(OLE2_MAGIC):
         raise _refuse(path, "is a legacy Word .doc file or a password-protected document; open it in Word, remove "
                       "any password, and use File > Save As > Word Document (.docx)")
     if not data.startswith(ZIP_MAGIC):
+        head = data[:2048].lstrip().lower()
+        if head.startswith(b"<") and (b"<html" in head or b"<!doctype html" in head):
+            raise _refuse(path, "is a web page (HTML) renamed to .docx, not a Word document; open it in Word and "
+                          "use File > Save As > Word Document (.docx)")
+        if head.startswith(b"<?xml") and (b"pkg:package" in head or b"w:worddocument" in head):
+            raise _refuse(path, "is a Word XML file (a single .xml document) renamed to .docx; open it in Word and "
+                          "use File > Save As > Word Document (.docx)")
         if _looks_like_text(data):
             raise _refuse(path, "is plain text, not a Word document (it was probably renamed to .docx); open it "
                           "in Word and save it as .docx, or import the text as JSON or CSV")
@@ -74,13 +95,16 @@ def read_docx_parts(path: Path) -> dict[str, bytes]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as err:
-        raise _refuse(path, f"is damaged or incomplete ({err}); it may have been cut short while copying. "
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as err:
+        raise _refuse(path, f"is damaged or incomplete ({_words(err)}); it may have been cut short while copying. "
                       "Copy it again or ask the sender to resend it") from err
     if len(infos) > MAX_PARTS:
         raise _refuse(path, f"holds {len(infos)} parts; a Word document has far fewer. It is not safe to read")
     names = {i.filename for i in infos}
-    if MAIN_PART not in names:
+    if "mimetype" in names and any(n == "content.xml" for n in names):
+        raise _refuse(path, "is an OpenDocument text file (.odt) renamed to .docx; open it in Word or LibreOffice "
+                      "and save it as Word Document (.docx)")
+    if MAIN_PART not in names and not ("_rels/.rels" in names and "[Content_Types].xml" in names):
         raise _refuse(path, "is a zip file but not a Word document (no word/document.xml); if it is an Excel or "
                       "PowerPoint file, copy the case study into the Curator submission form")
     parts: dict[str, bytes] = {}
@@ -93,9 +117,13 @@ def read_docx_parts(path: Path) -> dict[str, bytes]:
                           "-fold; it looks like a zip bomb. Open it in Word and save a fresh copy as .docx")
         try:
             content = _read_member(zf, info, budget, path)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as err:
-            raise _refuse(path, f"is damaged ({info.filename}: {err}); copy it again or ask the sender to resend "
-                          "it") from err
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError,
+                zlib.error) as err:
+            if _dispensable(info.filename) and damaged is not None:
+                damaged.append(info.filename)  # a theme, font or picture: the text is still all there
+                continue
+            raise _refuse(path, f"is damaged ({info.filename}: {_words(err)}); copy it again or ask the sender to "
+                          "resend it") from err
         budget -= len(content)
         if budget < 0:
             raise _refuse(path, f"inflates to more than {MAX_INFLATED_BYTES // 2**20} MB; it looks like a zip bomb. "
@@ -131,7 +159,7 @@ def check_xml(path: Path, name: str, content: bytes) -> None:
         raise _refuse(path, f"contains XML that Word never writes ({name} declares {err}); it may be crafted to "
                       "hang the computer, so it was not read. Ask the sender for a fresh copy") from err
     except expat.ExpatError as err:
-        raise _refuse(path, f"is damaged: {name} is not well-formed XML ({err}); open it in Word, let Word repair "
+        raise _refuse(path, f"is damaged: {name} is not well-formed XML ({_words(err)}); open it in Word, let Word repair "
                       "it, and save a fresh copy") from err
 
 
@@ -145,22 +173,44 @@ def _looks_like_text(data: bytes) -> bool:
     return b"\x00" not in sample
 
 
+def _words(err: BaseException) -> str:
+    """An error's own sentence without Python's internals (exception names, object reprs, memory addresses)."""
+    text = re.sub(r"<[^<>]*\bat 0x[0-9a-fA-F]+>", "the file", str(err))
+    text = re.sub(r"\b0x[0-9a-fA-F]+\b", "", text)
+    return text.strip(" '\"") or "no detail given"
+
+
 def open_docx(path: Path) -> tuple[Any, dict[str, bytes]]:
     """A python-docx ``Document`` opened from the checked bytes, with the raw parts for deeper reading."""
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    document, parts, _ = open_docx_noted(path)
+    return document, parts
 
-    parts = read_docx_parts(path)
+
+def open_docx_noted(path: Path) -> tuple[Any, dict[str, bytes], list[dict[str, Any]]]:
+    """``open_docx`` plus notes on what had to be mended in the package to read it.
+
+    The package is first made readable (``docx_package.normalise``): Strict Open XML mapped onto the
+    transitional namespaces, the main part found through ``_rels/.rels``, templates and macro documents given the
+    document content type (macros are never run), dangling relationships and broken core properties dropped.
+    """
+    import docx
+
+    from .docx_package import normalise_package
+
+    damaged: list[str] = []
+    parts = read_docx_parts(path, damaged)
+    parts, notes = normalise_package(path, parts)
+    notes[:0] = [{"kind": "package", "what": "damaged part", "part": name, "field": None,
+                  "action": f"{name} is damaged and was left out (it holds no text); the rest was read"}
+                 for name in damaged]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
         for name, content in parts.items():
             out.writestr(name, content)
     buffer.seek(0)
     try:
-        return docx.Document(buffer), parts
-    except (PackageNotFoundError, KeyError, ValueError, TypeError, AttributeError) as err:
-        raise _refuse(path, f"could not be opened as a Word document ({type(err).__name__}: {err}); open it in Word "
-                      "and save it again as .docx") from err
+        document = docx.Document(buffer)
     except Exception as err:  # noqa: BLE001 - lxml and python-docx raise many kinds on malformed packages
-        raise _refuse(path, f"could not be opened as a Word document ({type(err).__name__}); open it in Word and "
-                      "save it again as .docx") from err
+        raise _refuse(path, "could not be opened as a Word document: its package structure is damaged "
+                      f"({_words(err)}); open it in Word and save it again as Word Document (.docx)") from err
+    return document, parts, notes

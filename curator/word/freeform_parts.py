@@ -3,7 +3,6 @@ endnotes, comments. Each is reported in the import notes; only pictures and foot
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +22,29 @@ def excerpt(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _xml(parts: dict[str, bytes], name: str) -> Any:
-    """An already checked part (docx_safety), parsed with entities off."""
-    return etree.fromstring(parts[name], _PARSER) if name in parts else None
+def xml_part(parts: dict[str, bytes], name: str | None) -> Any:
+    """An already checked part (docx_safety), parsed with entities off; None when absent."""
+    return etree.fromstring(parts[name], _PARSER) if name and name in parts else None
+
+
+_xml = xml_part
+
+
+def related_parts(document: Any) -> dict[str, list[str]]:
+    """Relationship kind ("styles", "footnotes", "header" …) → part names, found from the main part's own
+    relationships (the main part is not always word/document.xml, nor its neighbours word/styles.xml)."""
+    out: dict[str, list[str]] = {}
+    for rel in document.part.rels.values():
+        if rel.is_external:
+            continue
+        try:
+            name = str(rel.target_part.partname).lstrip("/")
+        except (KeyError, ValueError, AttributeError):
+            continue
+        out.setdefault(rel.reltype.rsplit("/", 1)[-1], []).append(name)
+    for names in out.values():
+        names.sort()
+    return out
 
 
 def body_pictures(document: Any) -> tuple[list[tuple[str, bytes]], list[dict[str, Any]]]:
@@ -51,23 +70,25 @@ def body_pictures(document: Any) -> tuple[list[tuple[str, bytes]], list[dict[str
     return attachments, notes
 
 
-def page_furniture(parts: dict[str, bytes]) -> list[dict[str, Any]]:
+def page_furniture(parts: dict[str, bytes], related: dict[str, list[str]]) -> list[dict[str, Any]]:
     notes = []
-    for name in sorted(parts):
-        kind = re.match(r"word/(header|footer)\d*\.xml$", name)
-        if kind:
-            text = " ".join(t for t in (paragraph_text(p) for p in _xml(parts, name).iter(qn("w:p"))) if t.strip())
+    for kind in ("header", "footer"):
+        for name in related.get(kind, []):
+            root = _xml(parts, name)
+            if root is None:
+                continue
+            text = " ".join(t for t in (paragraph_text(p) for p in root.iter(qn("w:p"))) if t.strip())
             if text.strip():
-                notes.append({"kind": kind.group(1), "text": excerpt(text), "field": None,
+                notes.append({"kind": kind, "text": excerpt(text), "field": None,
                               "action": "reported, not imported (page furniture)"})
     return notes
 
 
-def footnotes(parts: dict[str, bytes]) -> tuple[list[dict[str, Any]], list[str]]:
+def footnotes(parts: dict[str, bytes], related: dict[str, list[str]]) -> tuple[list[dict[str, Any]], list[str]]:
     """(notes, body lines "[id] text") for footnotes and endnotes ("[n1] …" for endnotes)."""
     notes, lines = [], []
-    for part, tag, prefix in (("word/footnotes.xml", "w:footnote", ""), ("word/endnotes.xml", "w:endnote", "n")):
-        root = _xml(parts, part)
+    for kind, tag, prefix in (("footnotes", "w:footnote", ""), ("endnotes", "w:endnote", "n")):
+        root = _xml(parts, (related.get(kind) or [None])[0])
         for note in root.iter(qn(tag)) if root is not None else ():
             if note.get(qn("w:type")) in ("separator", "continuationSeparator", "continuationNotice"):
                 continue
@@ -78,8 +99,8 @@ def footnotes(parts: dict[str, bytes]) -> tuple[list[dict[str, Any]], list[str]]
     return notes, lines
 
 
-def comments(parts: dict[str, bytes]) -> list[dict[str, Any]]:
-    root = _xml(parts, "word/comments.xml")
+def comments(parts: dict[str, bytes], related: dict[str, list[str]]) -> list[dict[str, Any]]:
+    root = _xml(parts, (related.get("comments") or [None])[0])
     out = []
     for comment in root.iter(qn("w:comment")) if root is not None else ():
         text = " ".join(paragraph_text(p) for p in comment.iter(qn("w:p"))).strip()

@@ -151,7 +151,7 @@ def test_free_form_case_study_maps_headings_labels_tables_and_reports_the_rest(l
     assert "Check Jane" not in body  # comments are reported, not imported
     notes = report.notes
     headings = {n["heading"]: n["field"] for n in notes if n["kind"] == "heading"}
-    assert headings == {"Reasons for the project": "body", "Approach": "body", "Impact": "outcomes",
+    assert headings == {"Reasons for the project": "body", "Approach": "body, period", "Impact": "outcomes",
                         "What we learned": "lessons", "Who was involved": "partners", "Contact": "contact"}
     kinds = {n["kind"] for n in notes}
     assert {"comment", "tracked_deletion", "text_box", "content_control", "header", "footer", "footnote",
@@ -173,7 +173,7 @@ def test_heading_wording_variants(tmp_path, heading, field):
     d.save(tmp_path / "v.docx")
     item = read_file(tmp_path / "v.docx")[0]
     assert item.raw["title"] == "A project title"
-    assert next(n for n in item.notes if n["kind"] == "heading")["field"] == field
+    assert next(n for n in item.notes if n["kind"] == "heading")["section"] == field
 
 
 def test_title_from_large_bold_first_line_and_bold_line_sections(tmp_path):
