@@ -18,6 +18,7 @@ from .schema import prepare
 
 WIDTH = 220
 MAX_SCAN = 40_000  # characters of one field looked at for a snippet
+MAX_FOUND = 60  # matches of one field weighed for the passage (a common word matches hundreds of times)
 _MARKDOWN = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\*+|`+|(?<!\w)_+|_+(?!\w)|^\s*(?:#+|>+|[-+]|\|)\s+", re.M)
 _SPACES = re.compile(r"\s+")
 
@@ -52,6 +53,8 @@ def _matches(text: str, pattern: re.Pattern[str], marks: set[str]) -> list[tuple
         key = _stem(word)
         if key in marks or word.casefold() in marks:
             out.append((match.start(), match.end(), key))
+            if len(out) >= MAX_FOUND:
+                break
     return out
 
 
