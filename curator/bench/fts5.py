@@ -108,7 +108,7 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, list[str]] | 
                      f"({','.join('?' * len(values))}))")
         params += [facet, *map(str, values)]
     if p is None:
-        raise ValueError("the baseline needs words to match")
+        return {"query": text, "total": 0, "hits": [], "facets": {}}  # only stop words, as Curator says
     conn.execute("DROP TABLE IF EXISTS temp.m")
     conn.execute(f"CREATE TEMP TABLE m AS SELECT f.rowid AS r, bm25(fts, {', '.join(map(str, WEIGHTS))}) AS s "
                  f"FROM fts f WHERE fts MATCH ? {''.join(' AND ' + w for w in where)}", [to_match(p), *params])

@@ -128,7 +128,7 @@ class Engine:
         Q, Occur = self.tantivy.Query, self.tantivy.Occur
         p = plan(text)
         if p is None:
-            raise ValueError("the baseline needs words to match")
+            return {"query": text, "total": 0, "hits": [], "facets": {}}  # only stop words, as Curator says
         matched = self._query(p)
         clauses = [(Occur.Must, matched)]
         for key, values in (filters or {}).items():
