@@ -202,7 +202,7 @@ def child_rss(engine: str, folder: Path, mix: list[dict[str, Any]], typed: list[
 
 
 def child_latency(folder: Path, names: tuple[str, ...], mix: list[dict[str, Any]], typed: list[dict[str, Any]],
-                  passes: int, n: int) -> dict[str, Any]:
+                  passes: int, n: int, saves: int = 20) -> dict[str, Any]:
     """All engines in one process, interleaved query by query, ``passes`` times; medians per query."""
     engines = Engines(folder, names)
     for engine in names:  # warm each engine once, outside the figures (first answers are measured apart)
@@ -231,17 +231,17 @@ def child_latency(folder: Path, names: tuple[str, ...], mix: list[dict[str, Any]
                 quick[engine][i].append(time.perf_counter() - t)
                 if n_pass == 0:
                     quick_totals[engine].append(None if result is None else result["total"])
-    saves: dict[str, list[float]] = {e: [] for e in names}
+    saved: dict[str, list[float]] = {e: [] for e in names}
     found = dict.fromkeys(names, 0)
     rng = random.Random(99)
-    for k in range(20):
+    for k in range(saves):
         for engine in names:
             case_id = f"cs-bench{rng.randrange(n):06d}"
             word = f"quokka{k}{engine}marker"
             t = time.perf_counter()
             engines.save(engine, case_id, word)
             result = engines.search(engine, word)
-            saves[engine].append(time.perf_counter() - t)
+            saved[engine].append(time.perf_counter() - t)
             found[engine] += [h["id"] for h in result["hits"]] == [case_id]
     engines.close()
     out: dict[str, Any] = {}
@@ -257,8 +257,8 @@ def child_latency(folder: Path, names: tuple[str, ...], mix: list[dict[str, Any]
                                for kind in dict.fromkeys(it["kind"] for it in mix)},
             "quick_p50_ms": _pct(typed_medians, 0.5), "quick_p95_ms": _pct(typed_medians, 0.95),
             "quick_max_ms": _pct(typed_medians, 1.0),
-            "save_find_p50_ms": _pct(saves[engine], 0.5), "save_find_p95_ms": _pct(saves[engine], 0.95),
-            "saves_found": f"{found[engine]}/20",
+            "save_find_p50_ms": _pct(saved[engine], 0.5), "save_find_p95_ms": _pct(saved[engine], 0.95),
+            "saves_found": f"{found[engine]}/{saves}",
             "totals": totals[engine], "quick_totals": quick_totals[engine]}
     return out
 
@@ -322,7 +322,7 @@ def _agreement(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def run_bench(docs: int, *, queries_file: str | None = None, seed: int = 7, keep: str | None = None,
-              repeats: int = 5, progress: ProgressFn = no_progress) -> dict[str, Any]:
+              repeats: int = 5, saves: int = 20, progress: ProgressFn = no_progress) -> dict[str, Any]:
     from .tantivy_baseline import available
 
     names = ENGINES if available() else ENGINES[:2]
@@ -337,7 +337,7 @@ def run_bench(docs: int, *, queries_file: str | None = None, seed: int = 7, keep
             mix = query_mix(seed)
         typed = typed_prefixes(mix)
         spec = folder / "mix.json"
-        spec.write_text(json.dumps({"mix": mix, "typed": typed, "n": docs, "passes": repeats,
+        spec.write_text(json.dumps({"mix": mix, "typed": typed, "n": docs, "passes": repeats, "saves": saves,
                                     "names": list(names)}), encoding="utf-8")
         out: dict[str, Any] = {"documents": docs, "queries": len(mix), "typed_prefixes": len(typed),
                                "passes": repeats, "versions": _versions(), "engines": list(names),
@@ -423,7 +423,7 @@ def main(argv: list[str]) -> None:
             result = child_rss(engine, folder, spec["mix"], spec["typed"])
         else:
             result = child_latency(folder, tuple(spec["names"]), spec["mix"], spec["typed"], spec["passes"],
-                                   spec["n"])
+                                   spec["n"], spec["saves"])
     print(json.dumps(result))
 
 

@@ -48,6 +48,7 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p.add_argument("--keep", metavar="DIR", help="build the libraries in DIR and keep them")
     p.add_argument("--repeats", type=int, default=5, help="passes over the query mix, engines interleaved; each "
                    "query's median counts (default 5)")
+    p.add_argument("--saves", type=int, default=20, help="records saved and found again per engine (default 20)")
     p.set_defaults(func=cmd_bench_search)
 
 
@@ -140,5 +141,5 @@ def cmd_bench_search(ctx, args) -> None:
     if args.repeats < 1:
         raise CuratorError("--repeats must be at least 1")
     result = run_bench(args.docs, queries_file=args.queries, seed=args.seed, keep=args.keep,
-                       repeats=args.repeats, progress=ctx.progress)
+                       repeats=args.repeats, saves=max(1, args.saves), progress=ctx.progress)
     ctx.emit(result, human)
