@@ -201,10 +201,13 @@ class Evaluator:
         return found or {}
 
     def disjunction(self, parts: list[Any], within: set[int] | None) -> dict[int, float]:
-        found: dict[int, float] = {}
-        for part in parts:
-            for d, s in self.run(part, within).items():
-                found[d] = found.get(d, 0.0) + s
+        results = sorted((self.run(part, within) for part in parts), key=len, reverse=True)
+        if not results:
+            return {}
+        found = results[0]
+        for other in results[1:]:
+            get = found.get
+            found.update({d: get(d, 0.0) + s for d, s in other.items()})
         return found
 
     def phrase(self, q: FastPhrase, within: set[int] | None) -> dict[int, float]:

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import Counter
 from itertools import chain
-from operator import itemgetter
+from operator import itemgetter, neg
 from typing import Any
 
 from whoosh import query as wq
@@ -236,8 +236,9 @@ class SearchService(IndexSync):
                 docs, top = self._whoosh_ranked(searcher, matcher, parsed.boost, limit, offset)
             else:
                 docs = list(found)
-                best = heapq.nlargest(offset + limit, found.items(), key=_rank)
-                top = [(score, d) for d, score in best[offset:]]
+                # (score, -docnum) tuples compare in C: best score first, then the lower document number
+                best = heapq.nlargest(offset + limit, zip(found.values(), map(neg, found), strict=True))
+                top = [(score, -d) for score, d in best[offset:]]
         counts = self._facets(docs) if facets else {}
         out = self._result(text, searcher, top, len(docs), counts, parsed.marks, parsed.notice)
         if suggest and not docs and parsed.words:
@@ -365,11 +366,6 @@ def _combine(text_query: wq.Query | None, filter_q: wq.Query | None) -> wq.Query
     if not parts:
         return wq.Every()
     return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def _rank(item: tuple[int, float]) -> tuple[float, int]:
-    """Best score first; among equal scores the lower document number, as Whoosh orders them."""
-    return item[1], -item[0]
 
 
 def _page(limit: Any, offset: Any) -> tuple[int, int]:
