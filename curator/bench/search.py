@@ -181,24 +181,19 @@ def child_build(engine: str, folder: Path) -> dict[str, Any]:
             "build_peak_rss_mb": _rss_mb()}
 
 
-def child_first(engine: str, folder: Path, spawned: float, text: str) -> dict[str, Any]:
-    """A fresh process: open the library and give the first full answer (total, top 20, facets, snippets)."""
+def child_fresh(engine: str, folder: Path, spawned: float, mix: list[dict[str, Any]],
+                typed: list[dict[str, Any]]) -> dict[str, Any]:
+    """A fresh process: open the library, give the first full answer (total, top 20, facets, snippets), then
+    answer the whole mix and every typed prefix, for this engine's peak memory while searching."""
     engines = Engines(folder, (engine,))
-    engines.search(engine, text)
+    engines.search(engine, mix[0]["query"], mix[0].get("filters"))
     first = time.time() - spawned
-    engines.close()
-    return {"first_answer_s": round(first, 3)}
-
-
-def child_rss(engine: str, folder: Path, mix: list[dict[str, Any]], typed: list[dict[str, Any]]) -> dict[str, Any]:
-    """Peak memory of one engine answering the whole mix and every typed prefix."""
-    engines = Engines(folder, (engine,))
     for item in mix:
         _safe(engines.search, engine, item["query"], item.get("filters"))
     for item in typed:
         _safe(engines.search, engine, item["query"], item.get("filters"), quick=True)
     engines.close()
-    return {"search_peak_rss_mb": _rss_mb()}
+    return {"first_answer_s": round(first, 3), "search_peak_rss_mb": _rss_mb()}
 
 
 def child_latency(folder: Path, names: tuple[str, ...], mix: list[dict[str, Any]], typed: list[dict[str, Any]],
@@ -347,15 +342,12 @@ def run_bench(docs: int, *, queries_file: str | None = None, seed: int = 7, keep
             progress(0, 1, f"Building the {engine} index")
             out[engine] = _child(["build", engine, str(folder)])
         for engine in names:
-            progress(0, 1, f"{engine}: first answer in a fresh process")
-            out[engine].update(_child(["first", engine, str(folder), repr(time.time()), mix[0]["query"]]))
+            progress(0, 1, f"{engine}: first answer and peak memory in a fresh process")
+            out[engine].update(_child(["fresh", engine, str(folder), str(spec), repr(time.time())]))
         progress(0, 1, "Querying all engines, interleaved")
         latency = _child(["latency", "-", str(folder), str(spec)])
         for engine in names:
             out[engine].update(latency[engine])
-        for engine in names:
-            progress(0, 1, f"{engine}: peak memory while searching")
-            out[engine].update(_child(["rss", engine, str(folder), str(spec)]))
         out["agreement"] = _agreement(out, names)
         out["ratios"] = {engine: {key: round(out["curator"][key] / out[engine][key], 2) if out[engine][key] else None
                                   for key in RATIO_KEYS if isinstance(out[engine].get(key), int | float)}
@@ -415,12 +407,10 @@ def main(argv: list[str]) -> None:
     phase, engine, folder = argv[0], argv[1], Path(argv[2])
     if phase == "build":
         result = child_build(engine, folder)
-    elif phase == "first":
-        result = child_first(engine, folder, float(argv[3]), argv[4])
     else:
         spec = json.loads(Path(argv[3]).read_text(encoding="utf-8"))
-        if phase == "rss":
-            result = child_rss(engine, folder, spec["mix"], spec["typed"])
+        if phase == "fresh":
+            result = child_fresh(engine, folder, float(argv[4]), spec["mix"], spec["typed"])
         else:
             result = child_latency(folder, tuple(spec["names"]), spec["mix"], spec["typed"], spec["passes"],
                                    spec["n"], spec["saves"])
