@@ -10,10 +10,12 @@ import contextlib
 import hashlib
 import importlib
 import json
+import logging
 import os
 import re
 import secrets
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,6 +144,7 @@ class Library:
             if self.store.has_data():
                 self.backup(f"before-migration-v{self.store.user_version + 1}")
             self.store.migrate()
+        self._daily: threading.Thread | None = None
         if daily_backup and not self.read_only and self.store.has_data() \
                 and not backups_mod.taken_today(self.backups_dir):
             self._daily_backup()
@@ -160,10 +163,7 @@ class Library:
                                  f"{max(free, 0) // 2**20} MB free; free some space (the backup is taken the next "
                                  "time the library is opened)")
             return
-        try:
-            self.backup("daily")
-        except CuratorError as err:
-            self.warnings.append(f"today's backup was skipped: {err}")
+        self._start_daily_backup()  # in the background: it must not hold up the first search (issue 15)
 
     @classmethod
     def open(cls, folder: str | Path | None = None, **kwargs: Any) -> Library:
@@ -179,6 +179,7 @@ class Library:
         if self._closed:
             return
         self._closed = True
+        self.wait_for_daily_backup()
         for ext in self.extensions.values():
             with contextlib.suppress(Exception):
                 ext.close()
@@ -610,11 +611,38 @@ class Library:
         return len(records)
 
     # -- backups and integrity --------------------------------------------------------------------------
+    def _start_daily_backup(self) -> None:
+        """The daily backup (copy + integrity check) from its own read connection, on a thread: at 50,000
+        records it takes seconds, and WAL lets it read while the library is used. ``backup()``,
+        ``backups()`` and ``close()`` wait for it; a failure is logged and kept in ``daily_backup_error``."""
+        self.daily_backup_error: str | None = None
+
+        def run() -> None:
+            conn = sqlite3.connect(str(self.db_path))
+            try:
+                backups_mod.take_backup(conn, self.backups_dir, "daily")
+            except Exception as err:  # noqa: BLE001 - reported, never lost
+                self.daily_backup_error = str(err)
+                logging.getLogger("curator").warning("daily backup failed: %s", err)
+            finally:
+                conn.close()
+
+        self._daily = threading.Thread(target=run, name="curator-daily-backup", daemon=True)
+        self._daily.start()
+
+    def wait_for_daily_backup(self) -> None:
+        daily = getattr(self, "_daily", None)  # a migration backs up before the daily backup is set up
+        if daily is not None:
+            daily.join()
+            self._daily = None
+
     def backup(self, reason: str = "manual") -> backups_mod.BackupInfo:
+        self.wait_for_daily_backup()
         with self.store.lock:
             return backups_mod.take_backup(self.store.conn, self.backups_dir, reason)
 
     def backups(self) -> list[backups_mod.BackupInfo]:
+        self.wait_for_daily_backup()
         return backups_mod.list_backups(self.backups_dir)
 
     def restore_backup(self, path: Path) -> dict[str, Any]:

@@ -106,9 +106,8 @@ def _filesystem_type(folder: Path, mounts_file: str) -> str | None:
         if len(fields) < 3:
             continue
         point = fields[1].replace("\\040", " ")
-        if _is_within(target, point, "linux") or point == "/":
-            if len(point) >= len(best):
-                best, best_type = point, fields[2]
+        if (_is_within(target, point, "linux") or point == "/") and len(point) >= len(best):
+            best, best_type = point, fields[2]
     return best_type
 
 

@@ -40,13 +40,15 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p.set_defaults(func=cmd_index_check)
 
     bench = groups("bench", "measure speed and memory")
-    p = bench.add_parser("search", help="Whoosh against SQLite FTS5 on a synthetic library built in this run")
+    p = bench.add_parser("search", help="Curator (Whoosh) against SQLite FTS5 and tantivy on a synthetic library "
+                         "built in this run")
     p.add_argument("--docs", type=int, default=2000, help="number of synthetic case studies (default 2000)")
     p.add_argument("--queries", metavar="FILE", help="one query per line instead of the built-in mix")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--keep", metavar="DIR", help="build the libraries in DIR and keep them")
-    p.add_argument("--repeats", type=int, default=3, help="times the query mix is run (default 3; 1 also skips "
-                   "the second, alternating round of query runs)")
+    p.add_argument("--repeats", type=int, default=5, help="passes over the query mix, engines interleaved; each "
+                   "query's median counts (default 5)")
+    p.add_argument("--saves", type=int, default=20, help="records saved and found again per engine (default 20)")
     p.set_defaults(func=cmd_bench_search)
 
 
@@ -139,5 +141,5 @@ def cmd_bench_search(ctx, args) -> None:
     if args.repeats < 1:
         raise CuratorError("--repeats must be at least 1")
     result = run_bench(args.docs, queries_file=args.queries, seed=args.seed, keep=args.keep,
-                       repeats=args.repeats, progress=ctx.progress)
+                       repeats=args.repeats, saves=max(1, args.saves), progress=ctx.progress)
     ctx.emit(result, human)

@@ -7,13 +7,14 @@ half-updated searcher. A rebuild works on a new folder outside the lock and only
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import threading
 import time
 from collections import Counter
 from itertools import chain
-from operator import itemgetter
+from operator import itemgetter, neg
 from typing import Any
 
 from whoosh import query as wq
@@ -22,6 +23,7 @@ from ..errors import CuratorError
 from ..history import now_iso
 from ..progress import Cancelled, CancelToken, ProgressFn, no_progress
 from . import schema as S
+from .fastmatch import Lengths, Unsupported, evaluate
 from .index import (
     IndexFolder,
     LockError,
@@ -33,7 +35,7 @@ from .index import (
 )
 from .query import QueryError, compile_query, filter_query, relax
 from .snippets import snippet
-from .suggest import quick_query, suggestion
+from .suggest import suggestion
 from .sync import MERGE_AT, SEARCH_WAIT, IndexSync
 
 log = logging.getLogger("curator.search")
@@ -57,6 +59,7 @@ class SearchService(IndexSync):
         self._reuse: Any = None  # the previous searcher's reader, whose unchanged segments the next one reuses
         self._packed: list[tuple | None] = []
         self._cache = SegmentCache()
+        self._lengths = Lengths()
         self._known_gen: int | None = None
         self._gen_at_attach = self.store.generation
         self.notice: str | None = None
@@ -131,6 +134,8 @@ class SearchService(IndexSync):
             self._searcher = open_searcher(self._ix, self._reuse)
             self._reuse = None
             self._packed = self._cache.load(self._searcher.reader(), self.folder.root / self._name)
+            self._lengths.keep_only({leaf.segment().segment_id() for leaf, _ in self._searcher.reader().leaf_readers()
+                                     if leaf.segment() is not None})
         return self._searcher
 
     def _diff(self, searcher: Any) -> dict[str, list[str]]:
@@ -196,9 +201,13 @@ class SearchService(IndexSync):
         limit, offset = _page(limit, offset)
         return self._guarded(lambda: self._search(query or "", filters, limit, offset))
 
-    def quick(self, query: str, limit: int = 20, filters: dict[str, list[str]] | None = None) -> dict[str, Any]:
-        limit, _ = _page(limit, 0)
-        return self._guarded(lambda: self._quick(query or "", filters, limit))
+    def quick(self, query: str, limit: int = 20, filters: dict[str, list[str]] | None = None, offset: int = 0,
+              facets: bool = False) -> dict[str, Any]:
+        """As-you-type: what ``search`` finds for the same text (the same exact total and order), a page of
+        ``limit`` rows from ``offset``; facet counts only when asked for, no "did you mean"."""
+        limit, offset = _page(limit, offset)
+        return self._guarded(lambda: self._search(query or "", filters, limit, offset, facets=facets,
+                                                  suggest=False))
 
     def _filter(self, filters: dict[str, list[str]] | None) -> wq.Query | None:
         parts = []
@@ -208,36 +217,44 @@ class SearchService(IndexSync):
                 parts.append(filter_query(key, values))
         return None if not parts else parts[0] if len(parts) == 1 else wq.And(parts)
 
-    def _search(self, text: str, filters: Any, limit: int, offset: int) -> dict[str, Any]:
+    def _search(self, text: str, filters: Any, limit: int, offset: int, facets: bool = True,
+                suggest: bool = True) -> dict[str, Any]:
         searcher = self._get_searcher()
         parsed = compile_query(text, searcher.reader())
         fq = self._filter(filters)
         matcher = _combine(parsed.query, fq)
-        docs = list(searcher.docs_for_query(matcher))
         if parsed.query is None:
+            docs = list(searcher.docs_for_query(matcher))
             ordered = sorted(docs, key=lambda d: self._packed[d][S.UPDATED], reverse=True)
             top = [(0.0, d) for d in ordered[offset:offset + limit]]
         else:
-            # positions were checked once (docs_for_query); rank with the cheaper word-only form, within the docs
-            relaxed = relax(matcher)
-            allow = set(docs) if relaxed is not matcher else None
-            scored = wq.AndMaybe(relaxed, parsed.boost) if parsed.boost is not None else relaxed
-            results = searcher.search(scored, limit=offset + limit, filter=allow)
-            top = results.top_n[offset:]
-        out = self._result(text, searcher, top, len(docs), self._facets(docs), parsed.marks, parsed.notice)
-        if not docs and parsed.words:
+            scored = wq.AndMaybe(matcher, parsed.boost) if parsed.boost is not None else matcher
+            try:
+                found = evaluate(searcher, scored, self._lengths)
+            except Unsupported as err:
+                log.info("search: %s; using Whoosh's collector", err)
+                docs, top = self._whoosh_ranked(searcher, matcher, parsed.boost, limit, offset)
+            else:
+                docs = list(found)
+                # (score, -docnum) tuples compare in C: best score first, then the lower document number
+                best = heapq.nlargest(offset + limit, zip(found.values(), map(neg, found), strict=True))
+                top = [(score, -d) for score, d in best[offset:]]
+        counts = self._facets(docs) if facets else {}
+        out = self._result(text, searcher, top, len(docs), counts, parsed.marks, parsed.notice)
+        if suggest and not docs and parsed.words:
             out["suggestion"] = suggestion(searcher, text, parsed.words)
         return out
 
-    def _quick(self, text: str, filters: Any, limit: int) -> dict[str, Any]:
-        searcher = self._get_searcher()
-        query, marks, notice = quick_query(text, searcher.reader())
-        matcher = _combine(query, self._filter(filters))
-        if query is None:
-            return self._result(text, searcher, [], 0, {}, set(), None)
-        results = searcher.search(matcher, limit=limit, optimize=False)  # scores every match: exact total
-        return self._result(text, searcher, results.top_n, len(results), {}, marks, notice,
-                            summary_only=True)
+    @staticmethod
+    def _whoosh_ranked(searcher: Any, matcher: wq.Query, boost: wq.Query | None, limit: int,
+                       offset: int) -> tuple[list[int], list[tuple[float, int]]]:
+        """Whoosh's own two passes (positions checked once, ranked with the word-only form)."""
+        docs = list(searcher.docs_for_query(matcher))
+        relaxed = relax(matcher)
+        allow = set(docs) if relaxed is not matcher else None
+        scored = wq.AndMaybe(relaxed, boost) if boost is not None else relaxed
+        results = searcher.search(scored, limit=offset + limit, filter=allow)
+        return docs, results.top_n[offset:]
 
     def _facets(self, docs: list[int]) -> dict[str, dict[str, int]]:
         rows = [self._packed[d] for d in docs]

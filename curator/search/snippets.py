@@ -18,6 +18,7 @@ from .schema import prepare
 
 WIDTH = 220
 MAX_SCAN = 40_000  # characters of one field looked at for a snippet
+MAX_FOUND = 60  # matches of one field weighed for the passage (a common word matches hundreds of times)
 _MARKDOWN = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\*+|`+|(?<!\w)_+|_+(?!\w)|^\s*(?:#+|>+|[-+]|\|)\s+", re.M)
 _SPACES = re.compile(r"\s+")
 
@@ -34,24 +35,36 @@ def plain(text: str, edge: bool = False) -> str:
 
 
 def _pattern(marks: set[str]) -> re.Pattern[str] | None:
+    """Candidate words, matched in lower-cased text. No leading ``\\b`` (checked per match instead): a pattern
+    that starts with letters lets the regex engine jump between candidates instead of trying every position."""
     alts = []
     for mark in sorted(marks, key=len, reverse=True):
         if not mark:
             continue
-        head = re.escape(mark[: max(2, len(mark) - 1)])
+        head = re.escape(mark[: max(2, len(mark) - 1)].lower())
         alts.append(rf"{head}\w*")
         if len(mark) == 2 and mark.isalpha():
             alts.append(rf"{re.escape(mark[0])}\s?&\s?{re.escape(mark[1])}\b")
-    return re.compile(r"\b(?:" + "|".join(alts) + ")", re.I) if alts else None
+    return re.compile("(?:" + "|".join(alts) + ")") if alts else None
 
 
 def _matches(text: str, pattern: re.Pattern[str], marks: set[str]) -> list[tuple[int, int, str]]:
     out = []
-    for match in pattern.finditer(text, 0, MAX_SCAN):
-        word = match.group(0)
+    lower = text.lower()
+    if len(lower) != len(text):  # a rare character whose lower case is longer: match the text as it is
+        lower = text
+        pattern = re.compile(pattern.pattern, re.I)
+    for match in pattern.finditer(lower, 0, MAX_SCAN):
+        start = match.start()
+        if start and (lower[start - 1].isalnum() or lower[start - 1] == "_"):
+            continue  # inside a word
+        end = match.end()
+        word = text[start:end]
         key = _stem(word)
         if key in marks or word.casefold() in marks:
-            out.append((match.start(), match.end(), key))
+            out.append((start, end, key))
+            if len(out) >= MAX_FOUND:
+                break
     return out
 
 

@@ -21,6 +21,7 @@ SEARCH_WAIT = 0.1  # a search waits this long for another process's writer befor
 LOCK_RETRY = 2.0  # after a failed wait, searches do not wait again for this many seconds
 MERGE_AT = 8  # segments before the writer thread folds the small ones together...
 MERGE_IDLE = 2.0  # ...once no change has arrived for this many seconds
+MERGE_WAIT = 60.0  # a write waits this long for this process's own merge to finish
 LOCKED_NOTICE = ("another Curator window is updating the search index; your change is saved and will appear "
                  "in search within moments")
 
@@ -39,6 +40,8 @@ class IndexSync:
         self._pending_all = False
         self._pending_lock = threading.Lock()
         self._wake = threading.Event()
+        self._merge_done = threading.Event()  # clear while this process's writer thread merges segments
+        self._merge_done.set()
         self._thread: threading.Thread | None = None
         self._stopping = False
 
@@ -47,6 +50,8 @@ class IndexSync:
         if time.monotonic() < self._locked_until:
             self.notice = LOCKED_NOTICE
             return False
+        # our own idle merge holds the writer lock: wait for it rather than answer without a just-saved change
+        self._merge_done.wait(MERGE_WAIT)
         try:
             write_records(self._ix, self.store, ids, timeout=wait, merge=merge)
         except LockError:
@@ -147,11 +152,14 @@ class IndexSync:
             writer = unmapped(ix).writer(timeout=0.0)
         except LockError:
             return
+        self._merge_done.clear()
         try:
             writer.commit(mergetype=merge_all_but_largest)
         except BaseException:
             writer.cancel()
             raise
+        finally:
+            self._merge_done.set()
         with self._lock:
             if self._ix is ix:
                 self._searcher_reset()

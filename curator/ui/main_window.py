@@ -32,6 +32,7 @@ from .coverage import CoverageView
 from .drafts import Drafts
 from .errors import ErrorReporter
 from .facets import FacetPanel
+from .paging import install_paging
 from .preview import PreviewPane
 from .queries import search_service
 from .results import ResultsView
@@ -85,6 +86,7 @@ class MainWindow(CommandsMixin, QMainWindow):
         self.search = SearchController(library, self.runner, parent=self)
         self.search.results.connect(self.show_results)
         self.search.failed.connect(self.search_failed)
+        install_paging(self)  # results a page at a time (issue 15)
         self.facets.filtersChanged.connect(lambda f: self.search.request(filters=f))
         self.facets.savedSearchChosen.connect(self.run_saved_search)
         self.coverage.cellChosen.connect(self.filter_from_coverage)

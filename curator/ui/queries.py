@@ -1,8 +1,9 @@
 """Read-only questions the window asks the library, answered off the UI thread. No Qt here.
 
-``run_search`` goes through the search service when the library has one (``extensions["search"]``), else a
+``run_search`` goes through the search service's as-you-type path (``quick()``: the exact total, one page of
+``PAGE`` rows, facet counts for the first page) when the library has one (``extensions["search"]``), else a
 plain SQL fallback with the same result shape (title/organisation words, the same filters and facets), so the
-window works on a library whose index is unavailable. ``row_details`` fills the result columns the search
+window works on a library whose index is unavailable. Later pages are asked for with ``offset``. ``row_details`` fills the result columns the search
 hits do not carry, and ``coverage_counts`` feeds the heat-map.
 """
 
@@ -26,14 +27,24 @@ def search_service(library: Library) -> Any | None:
     return library.extensions.get("search")
 
 
-def run_search(library: Library, query: str, filters: dict[str, list[str]] | None = None,
-               limit: int = 200) -> dict[str, Any]:
-    """The search contract's result dict, from the service or the SQL fallback."""
+#: Rows per page in the window: a keystroke reads, ranks and snippets only what fits on screen.
+PAGE = 20
+#: Rows per page when the box is empty (browsing the library, newest first: nothing to rank, so a longer page).
+BROWSE_PAGE = 200
+
+
+def page_size(query: str) -> int:
+    return PAGE if (query or "").strip() else BROWSE_PAGE
+
+
+def run_search(library: Library, query: str, filters: dict[str, list[str]] | None = None, limit: int = PAGE,
+               offset: int = 0, facets: bool = True) -> dict[str, Any]:
+    """The search contract's result dict for one page, from the as-you-type path or the SQL fallback."""
     service = search_service(library)
     clean = {k: list(v) for k, v in (filters or {}).items() if v}
     if service is not None:
-        return service.search(query, filters=clean or None, limit=limit)
-    return fallback_search(library, query, clean, limit)
+        return service.quick(query, limit=limit, filters=clean or None, offset=offset, facets=facets)
+    return fallback_search(library, query, clean, limit, offset)
 
 
 def _where(query: str, filters: dict[str, list[str]]) -> tuple[str, list[Any]]:
@@ -67,12 +78,13 @@ def mark_words(text: str, words: Iterable[str]) -> str:
     return "".join(out)
 
 
-def fallback_search(library: Library, query: str, filters: dict[str, list[str]], limit: int) -> dict[str, Any]:
+def fallback_search(library: Library, query: str, filters: dict[str, list[str]], limit: int,
+                    offset: int = 0) -> dict[str, Any]:
     where, params = _where(query, filters)
     store = library.store
     total = store.scalar(f"SELECT COUNT(*) FROM case_studies c WHERE {where}", params)
     rows = store.query(f"SELECT c.id, c.title FROM case_studies c WHERE {where} ORDER BY c.updated DESC, c.id "
-                       f"LIMIT {int(limit)}", params)
+                       f"LIMIT {int(limit)} OFFSET {int(offset)}", params)
     words = query.split()
     hits = [{"id": r["id"], "title": r["title"], "score": 1.0, "snippet": mark_words(r["title"], words)}
             for r in rows]

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from ..errors import CuratorError
 from ..library import Library
 from ..progress import Cancelled, CancelToken
-from .queries import row_details, run_search
+from .queries import page_size, row_details, run_search
 
 ErrorHandler = Callable[[BaseException], None]
 
@@ -236,9 +236,15 @@ def long_job(parent: QWidget, runner: Runner, title: str, fn: Callable[..., Any]
 
 
 class SearchController(QObject):
-    """Debounced searches on the read pool; only the newest request's answer is delivered."""
+    """Debounced as-you-type searches on the read pool; only the newest request's answer is delivered.
+
+    Each keystroke asks for one page (``queries.PAGE`` rows, the exact total and facet counts; a longer page
+    when the box is empty and the library is browsed newest first); ``more()`` asks
+    for the next page of the same answer and delivers it through ``more_results`` (rows to append).
+    """
 
     results = Signal(object)  # the search dict plus "details" (row_details) and "filters"
+    more_results = Signal(object)  # the next page: the search dict (hits and details of that page only)
     failed = Signal(object)
 
     def __init__(self, library: Library, runner: Runner, delay_ms: int = 180, parent: QObject | None = None):
@@ -249,6 +255,9 @@ class SearchController(QObject):
         self.discarded = 0  # stale answers thrown away (for tests and the curious)
         self.query = ""
         self.filters: dict[str, list[str]] = {}
+        self.shown = 0  # rows delivered for the newest answer
+        self.total = 0
+        self._paging = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
@@ -271,24 +280,47 @@ class SearchController(QObject):
 
     def run_now(self) -> None:
         self.serial += 1
+        self._paging = False
         serial, query, filters = self.serial, self.query, dict(self.filters)
         self.runner.read(_search_job, self.library, query, filters,
                          on_done=lambda result: self._deliver(serial, result),
                          on_error=lambda err: self._fail(serial, err))
 
+    def more(self) -> bool:
+        """Ask for the next page of the newest answer (no-op while one is coming or when all are shown)."""
+        if self._paging or self._timer.isActive() or self.shown >= self.total:
+            return False
+        self._paging = True
+        serial, query, filters, offset = self.serial, self.query, dict(self.filters), self.shown
+        self.runner.read(_search_job, self.library, query, filters, offset,
+                         on_done=lambda result: self._deliver_more(serial, result),
+                         on_error=lambda err: self._fail(serial, err))
+        return True
+
     def _deliver(self, serial: int, result: dict[str, Any]) -> None:
         if serial != self.serial:
             self.discarded += 1
             return
+        self.shown, self.total = len(result.get("hits", [])), result.get("total", 0)
         self.results.emit(result)
 
+    def _deliver_more(self, serial: int, result: dict[str, Any]) -> None:
+        self._paging = False
+        if serial != self.serial:
+            self.discarded += 1
+            return
+        self.shown += len(result.get("hits", []))
+        self.more_results.emit(result)
+
     def _fail(self, serial: int, err: BaseException) -> None:
+        self._paging = False
         if serial == self.serial:
             self.failed.emit(err)
 
 
-def _search_job(library: Library, query: str, filters: dict[str, list[str]]) -> dict[str, Any]:
-    result = run_search(library, query, filters)
+def _search_job(library: Library, query: str, filters: dict[str, list[str]], offset: int = 0) -> dict[str, Any]:
+    """One page through the as-you-type path; facet counts come with the first page only."""
+    result = run_search(library, query, filters, limit=page_size(query), offset=offset, facets=offset == 0)
     result["details"] = row_details(library, [h["id"] for h in result["hits"]])
     result["filters"] = filters
     return result

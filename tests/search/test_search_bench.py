@@ -17,10 +17,18 @@ def test_corpus_is_deterministic_and_realistic():
 
 
 def test_bench_search_smoke(tmp_path, capsys):
-    assert main(["--json", "bench", "search", "--docs", "30", "--repeats", "1"]) == 0
+    queries = tmp_path / "queries.txt"
+    queries.write_text('people\n"blood pressure"\ncur*\n', encoding="utf-8")
+    assert main(["--json", "bench", "search", "--docs", "20", "--repeats", "1", "--saves", "2", "--queries",
+                 str(queries)]) == 0
     data = json.loads(capsys.readouterr().out)
-    for engine in ("whoosh", "fts5"):
-        assert data[engine]["documents"] == 30
-        assert data[engine]["updates_found"] == "20/20"
-        assert data[engine]["query_p95_ms"] > 0
-    assert data["ratios"]["query_p95_ms"] > 0
+    assert data["engines"] == ["curator", "fts5", "tantivy"]
+    for engine in data["engines"]:
+        assert data[engine]["documents"] == 20
+        assert data[engine]["saves_found"] == "2/2"
+        assert data[engine]["query_p95_ms"] > 0 and data[engine]["quick_p95_ms"] > 0
+        assert data[engine]["first_answer_s"] > 0 and data[engine]["search_peak_rss_mb"] > 0
+    for engine in ("fts5", "tantivy"):
+        assert data["ratios"][engine]["query_p95_ms"] > 0
+        agree = data["agreement"][engine]
+        assert not agree["totals_differ"] and not agree["facets_differ"] and not agree["typed_totals_differ"]

@@ -337,3 +337,29 @@ def test_search_answers_from_the_old_index_during_a_rebuild(search_library):
     assert seen == [before]
     assert (search_library.index_dir / "CURRENT").read_text().strip() != old_folder
     assert ids(service.search("asthma")) == before
+
+
+def test_a_save_during_the_idle_merge_is_found_by_the_next_search(search_library, monkeypatch):
+    """The writer thread's own merge holds Whoosh's writer lock; a save waits for it instead of being queued
+    for later, so the search right after the save finds the change."""
+    from curator.search import index as index_mod
+    from curator.search.index import unmapped
+
+    service = search_library.extensions["search"]
+    service.search("warm")
+    monkeypatch.setattr(index_mod, "WRITER_WAIT", 0.3)
+    writer = unmapped(service._ix).writer(timeout=1.0)  # stands for the merge's writer
+    service._merge_done.clear()
+
+    def finish_merge() -> None:
+        time.sleep(1.5)
+        writer.cancel()
+        service._merge_done.set()
+
+    merge = threading.Thread(target=finish_merge)
+    merge.start()
+    case_id = search_library.known["dental"]
+    search_library.update(case_id, {"summary": "Varnish visits by the quokkamergeword team"})
+    found = service.search("quokkamergeword")
+    merge.join()
+    assert [h["id"] for h in found["hits"]] == [case_id]
