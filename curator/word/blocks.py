@@ -308,3 +308,45 @@ def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = Fal
         t.set(_XML_SPACE, "preserve")
     r.append(t)
     paragraph._p.append(r)
+
+
+# -- cross-references --------------------------------------------------------------------------------------
+_BOOKMARK = re.compile(r"[^A-Za-z0-9_]")
+
+
+def bookmark_name(key: str) -> str:
+    """A Word bookmark name (a letter first, letters, digits and _ only, at most 40 characters)."""
+    return ("cs_" + _BOOKMARK.sub("_", key))[:40]
+
+
+def add_bookmark(document: Any, paragraph: Any, name: str) -> None:
+    """Wrap the paragraph's content in a bookmark, the target of PAGEREF fields and PDF links."""
+    counter = document.__dict__.setdefault("_curator_bookmarks", [0])
+    counter[0] += 1
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(counter[0]))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(counter[0]))
+    ppr = paragraph._p.find(W_PPR)
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+
+
+def add_page_ref(paragraph: Any, bookmark: str, placeholder: str = "?") -> None:
+    """The page a bookmark is on, as a PAGEREF field (a link too: \\h), updated by Word on open and by
+    LibreOffice when it lays the document out."""
+    add_field(paragraph, f"PAGEREF {bookmark} \\h", placeholder)
+
+
+def shade(cell: Any, fill: str) -> None:
+    """Cell background (hex, no #), in schema order before any vertical alignment."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    insert_before(tc_pr, shd, ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark"))
