@@ -16,6 +16,17 @@ from ..vocab import vocabularies
 
 _OPENING = "guide.opening.{group}.{key}"
 _NAMED = "guide.named_reviewers"
+#: What each key area asks of a system, in the framework's own terms, for the default openings.
+ACTION_FOCUS = {
+    "enabling_system": "leaders who make tackling inequalities everyone's business: clear accountability, resources "
+                       "that follow need, and partnerships with local government and the voluntary sector",
+    "shared_understanding": "knowing who is missing out and why: data broken down by deprivation and ethnicity, joined "
+                            "with what communities and people with lived experience say",
+    "urgency_commitment": "keeping inequalities on the agenda when other pressures crowd in: visible measures, "
+                          "regular reporting to boards, and commitments that outlast a single project",
+    "implementation_impact": "turning plans into changed services and measuring what changed, for whom, so that "
+                             "what works is kept, spread and funded",
+}
 COHORTS = {"adults": "adults", "children_young_people": "children and young people",
            "cross_cutting": "adults, children and young people"}
 
@@ -48,14 +59,17 @@ def default_opening(group_by: str, key: str, title: str) -> str:
     """Words drawn from the vocabularies: the Core20PLUS5 ambition, the key area's place in the framework."""
     vocab = vocabularies()
     if group_by == "action" and key:
+        focus = ACTION_FOCUS.get(key, "")
+        about = f" It is about {focus}." if focus else ""
         return (f"'{title}' is one of the four key areas for action in 'Tackling inequalities in healthcare access, "
-                "experience and outcomes: actionable insights'. The case studies in this section show what it looks "
-                "like in practice; the checklist draws together the actions they share, for each audience.")
+                f"experience and outcomes: actionable insights'.{about} The case studies in this section show what "
+                "it looks like in practice; the checklist draws together the actions they share, for each audience.")
     if group_by == "area" and key in vocab.areas.by_id:
         area = vocab.areas.by_id[key]
         cohort = COHORTS.get(area.extra.get("cohort", ""), "")
         ambition = area.extra.get("ambition", "").removeprefix("Cross-cutting thread: ").split(". ")[0].rstrip(".")
         who = f" for {cohort}" if cohort else ""
+        ambition = ambition[:1].lower() + ambition[1:]
         return (f"{area.label} is one of the Core20PLUS5 clinical areas{who}. The ambition: {ambition}. The case "
                 "studies in this section show how NHS organisations and their partners are working towards it.")
     if group_by == "region" and key:
