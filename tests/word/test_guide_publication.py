@@ -299,8 +299,8 @@ def colour_pairs(path: Path) -> set[tuple[str, str]]:
 def test_every_colour_the_word_outputs_use_has_contrast_of_at_least_4_5(demo_library, tmp_path):
     from curator.review import assign, reviewers
     from curator.review.report import write_report
-    from curator.review.sheets import write_word_pack
     from curator.review.rubric import current
+    from curator.review.sheets import write_word_pack
     from curator.word.submission import write_form
 
     export_guide(demo_library, tmp_path / "guide.docx")
