@@ -99,6 +99,9 @@ def add_hyperlink(paragraph: Any, text: str, url: str) -> Any:
     link.set(qn("r:id"), r_id)
     run = OxmlElement("w:r")
     rpr = OxmlElement("w:rPr")
+    rstyle = OxmlElement("w:rStyle")  # LibreOffice makes a PDF link only of runs in the Hyperlink style
+    rstyle.set(qn("w:val"), hyperlink_style(paragraph.part.document))
+    rpr.append(rstyle)
     color = OxmlElement("w:color")
     color.set(qn("w:val"), "005EB8")
     underline = OxmlElement("w:u")
@@ -113,6 +116,23 @@ def add_hyperlink(paragraph: Any, text: str, url: str) -> Any:
     link.append(run)
     paragraph._p.append(link)
     return link
+
+
+def hyperlink_style(document: Any) -> str:
+    """The id of the 'Hyperlink' character style, added (NHS Blue, underlined) when the document lacks it."""
+    cache = document.__dict__.setdefault("_curator_style_ids", {})
+    if "Hyperlink" not in cache:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        try:
+            found = document.styles["Hyperlink"]
+        except KeyError:
+            found = document.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+            found.font.color.rgb = RGBColor(0x00, 0x5E, 0xB8)
+            found.font.underline = True
+            found.unhide_when_used = True
+        cache["Hyperlink"] = found.style_id
+    return cache["Hyperlink"]
 
 
 def add_field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
