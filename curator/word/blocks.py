@@ -363,8 +363,8 @@ def add_page_ref(paragraph: Any, bookmark: str, placeholder: str = "?") -> None:
 
 
 def shade(cell: Any, fill: str) -> None:
-    """Cell background (hex, no #), in schema order before any vertical alignment."""
-    tc_pr = cell._tc.get_or_add_tcPr()
+    """Cell background (hex, no #) of a python-docx cell or a bare w:tc, in schema order."""
+    tc_pr = getattr(cell, "_tc", cell).get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")

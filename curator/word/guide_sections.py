@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu
 
@@ -281,19 +282,22 @@ class GuideWriter:
         rows = [(label, value) for label, value in rows if str(value).strip()]
         table = blocks.data_table(self.doc, ["Key facts", ""], [[label, str(value)] for label, value in rows],
                                   widths=[5.2, 11.4])
-        cells = table._cells
-        header = table.rows[0]
-        merged = header.cells[0].merge(header.cells[1])
-        for extra in merged._tc.findall(qn("w:p"))[1:]:
-            if not extra.findall(f".//{qn('w:t')}"):
-                merged._tc.remove(extra)  # the empty second cell's paragraph would make the header two lines
-        blocks.shade(header.cells[0], "005EB8")
-        for run in header.cells[0]._tc.iter(qn("w:r")):
+        trs = table._tbl.findall(qn("w:tr"))
+        first, second = trs[0].findall(qn("w:tc"))
+        trs[0].remove(second)  # one header cell across both columns (python-docx's merge is slow and leaves a line)
+        span = OxmlElement("w:gridSpan")
+        span.set(qn("w:val"), "2")
+        tc_pr = first.get_or_add_tcPr()
+        tc_pr.tcW.set(qn("w:w"), str(int(16.6 * 567)))
+        tc_pr.tcW.addnext(span)
+        blocks.shade(first, "005EB8")
+        for run in first.iter(qn("w:r")):
             _white(run)
-        for r in range(1, len(rows) + 1):
-            for c in (0, 1):
-                blocks.shade(cells[r * 2 + c], house.NHS_PALE_GREY)
-            for run in cells[r * 2]._tc.iter(qn("w:r")):
+        for tr in trs[1:]:
+            label, value = tr.findall(qn("w:tc"))
+            blocks.shade(label, house.NHS_PALE_GREY)
+            blocks.shade(value, house.NHS_PALE_GREY)
+            for run in label.iter(qn("w:r")):
                 _bold(run)
         self.para()
 

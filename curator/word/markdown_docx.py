@@ -174,6 +174,10 @@ class MarkdownWriter:
 
     def inline_text(self, paragraph: Any, text: str) -> None:
         """One line of Markdown (a lesson, a key action) as runs in ``paragraph``: bold and italic, no asterisks."""
+        if not _MARKUP.search(text):  # plain words (most lessons and actions): no Markdown parse needed
+            self.run(paragraph, blocks.xml_safe(text), False, False)
+            _trim(paragraph)
+            return
         fragments = lxml_html.fragments_fromstring(to_html(blocks.xml_safe(text))) if text.strip() else []
         first = True
         for fragment in fragments:
@@ -192,6 +196,9 @@ class MarkdownWriter:
 
 
 _SPACES = re.compile(r"[ \t\r\n]+")
+#: Anything Markdown or HTML could read as markup: emphasis, links, code, tags, entities, escapes, breaks, a list
+#: or heading marker at the start.
+_MARKUP = re.compile(r"[*_\[\]`<>&\\\n\x0b\x0c]|^\s*(?:[-+#>]|\d+[.)])")
 
 
 def _after(child: Any) -> str:
