@@ -76,6 +76,10 @@ def default_opening(group_by: str, key: str, title: str) -> str:
         count = sum(1 for i in vocab.ics if i.extra.get("region") == title)
         return (f"Case studies from the {title} region, which has {count} integrated care systems. The checklist "
                 "draws together the actions they share, for each audience.")
+    if group_by == "area":
+        others = [a.label.split(" (")[0].split(" - ")[0].lower() for a in vocab.areas if a.extra.get("cohort") == "other"
+                  and a.id != "ext_other"][:3]
+        return ("Case studies in clinical areas beyond the Core20PLUS5 ten, such as " + ", ".join(others) + ".")
     return "Case studies that do not fit one of the sections above."
 
 
