@@ -296,6 +296,17 @@ def colour_pairs(path: Path) -> set[tuple[str, str]]:
     return pairs
 
 
+def word_cm(word: str) -> float:
+    """Width of a word in bold 12 pt Arial: measured with Liberation Sans (Arial's metrics) when it is installed."""
+    font = Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf")
+    try:
+        from PIL import ImageFont
+
+        return ImageFont.truetype(str(font), 1200).getlength(word) / 100 / 72 * 2.54
+    except (ImportError, OSError):
+        return len(word) * 0.25
+
+
 def test_every_colour_the_word_outputs_use_has_contrast_of_at_least_4_5(demo_library, tmp_path):
     from curator.review import assign, reviewers
     from curator.review.report import write_report
@@ -327,6 +338,16 @@ def test_every_colour_the_word_outputs_use_has_contrast_of_at_least_4_5(demo_lib
         for table in d.tables:
             for tr in table._tbl.iterchildren(qn("w:tr")):
                 assert tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None, name
+        for table in d.tables:  # no column header breaks inside a word ("Ran k"): each word fits its cell at 12 pt
+            first = table._tbl.find(qn("w:tr"))
+            for tc in first.findall(qn("w:tc")):
+                width = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+                if width is None or width.get(qn("w:type")) != "dxa":
+                    continue
+                cm = int(width.get(qn("w:w"))) / 567
+                text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+                for word in text.split():
+                    assert word_cm(word) + 0.38 <= cm, (name, word, round(cm, 2))  # Word's cell margins: 0.19 each
         if name != "form":  # the form holds the Markdown source to edit and read back exactly
             text = document_words(path)
             assert not re.search(r"(?<!\w)_[^_\s][^_]*_(?!\w)", text), (name, "literal _…_")
