@@ -385,9 +385,9 @@ class GuideWriter:
         rows.sort(key=lambda r: (r[0][0] == "Not recorded", r[0][0], r[0][1], r[0][2].casefold()))
         table = blocks.data_table(self.doc, ["Region", "ICS", "Case study", "Section", "Page"],
                                   [[*cells, ""] for cells, _ in rows], widths=[2.8, 3.6, 5.6, 3.4, 1.5])
-        cells = table._cells
+        cells = blocks.first_paragraphs(table)
         for n, (_, record) in enumerate(rows, start=1):
-            blocks.add_page_ref(cells[n * 5 + 4].paragraphs[0], blocks.bookmark_name(record["id"]))
+            blocks.add_page_ref(cells[n * 5 + 4], blocks.bookmark_name(record["id"]))
 
     def coverage_appendix(self, records: list[dict[str, Any]]) -> None:
         """Counts per clinical area and per region, then the gaps in words: readable when most cells are empty."""
@@ -457,9 +457,9 @@ class GuideWriter:
         table = blocks.data_table(self.doc, ["Case study", "Organisation", "Page"],
                                   [[r["title"], r.get("organisation") or "", ""] for r in records],
                                   widths=[9.0, 6.1, 1.5])
-        cells = table._cells
+        cells = blocks.first_paragraphs(table)
         for n, record in enumerate(records, start=1):
-            blocks.add_page_ref(cells[n * 3 + 2].paragraphs[0], blocks.bookmark_name(record["id"]))
+            blocks.add_page_ref(cells[n * 3 + 2], blocks.bookmark_name(record["id"]))
 
 
 def _count(log: dict[str, Any], kind: str) -> str:
