@@ -12,7 +12,7 @@ PIP_INSTALL := $(PY) -m pip install -q --disable-pip-version-check -c constraint
 APT_QT   := libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 libdbus-1-3 fonts-dejavu-core fonts-liberation2
 APT_XVFB := xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
             libxcb-render-util0 libxcb-shape0
-APT_DOCS := libreoffice-writer-nogui poppler-utils
+APT_DOCS := libreoffice-writer-nogui python3-uno poppler-utils
 APT_TEAM := postgresql
 APT_ALL  := $(APT_QT) $(APT_XVFB) $(APT_DOCS) $(APT_TEAM)
 

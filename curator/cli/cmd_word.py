@@ -46,13 +46,33 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p.add_argument("--subtitle", help="the line under the title")
     p.add_argument("--publisher", help="who publishes it (on the cover)")
     p.add_argument("--edition", type=int, metavar="N", help="write edition N again, unchanged")
-    p.add_argument("--pdf", action="store_true", help="also write a tagged PDF beside it (needs LibreOffice)")
+    p.add_argument("--contact", help="who to contact for an alternative format (default: the publisher)")
+    p.add_argument("--pdf", action="store_true", help="also write a PDF/UA file beside it (needs LibreOffice)")
     p.set_defaults(func=cmd_export_guide)
 
     guide = commands.add_parser("guide", help="guide editions", description="guide editions")
     sub = guide.add_subparsers(dest="guide_command", metavar="SUBCOMMAND")
     sub.required = True
     sub.add_parser("editions", help="list the guide editions written so far").set_defaults(func=cmd_guide_editions)
+    p = sub.add_parser("opening", help="show or set the text that opens a section of the guide",
+                       description="Show the opening text of every section (or one), or set one: the lead's words "
+                       "are kept in the library and printed in every later edition; without them a default drawn "
+                       "from the vocabularies is printed.")
+    p.add_argument("section", nargs="?", metavar="SECTION", help="a key area, clinical area or region (id or name)")
+    p.add_argument("--group-by", choices=("action", "area", "region"), default="action",
+                   help="which sections: key areas for action (default), clinical areas or regions")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--set", metavar="TEXT", help="the new opening text (Markdown)")
+    how.add_argument("--file", metavar="FILE", help="read the new opening text from a UTF-8 text file")
+    how.add_argument("--reset", action="store_true", help="go back to the default text")
+    p.set_defaults(func=cmd_guide_opening)
+    p = sub.add_parser("acknowledge", help="name a reviewer in the guide's acknowledgements (they agreed)",
+                       description="Record that an expert reference group reviewer agreed to be named in the "
+                       "guide's acknowledgements (or, with --remove, no longer agrees). Without REVIEWER, list "
+                       "who is named.")
+    p.add_argument("reviewer", nargs="?", metavar="REVIEWER", help="reviewer id or name")
+    p.add_argument("--remove", action="store_true", help="do not name this reviewer")
+    p.set_defaults(func=cmd_guide_acknowledge)
 
     p = add("check-pii", cmd_check_pii, "scan case studies for possible patient-identifiable data")
     p.add_argument("ids", nargs="*", metavar="ID")
@@ -111,7 +131,7 @@ def cmd_export_guide(ctx, args) -> int:
         result = export_guide(ctx.library, _docx_out(args.out), statuses=args.status, group_by=args.group_by,
                               template=Path(args.template) if args.template else None, title=args.title,
                               subtitle=args.subtitle, publisher=args.publisher, edition=args.edition, pdf=args.pdf,
-                              progress=ctx.progress)
+                              progress=ctx.progress, contact=args.contact)
     except PiiBlocked as blocked:
         findings = [{k: f[k] for k in ("id", "title", "field", "kind", "excerpt", "finding")}
                     for f in blocked.findings]
@@ -121,7 +141,8 @@ def cmd_export_guide(ctx, args) -> int:
             print(_findings_text(findings))
         print(f"curator: error: {blocked}", file=sys.stderr)
         return 1
-    what = "Rewrote" if result["rewritten"] else "Wrote"
+    what = ("Nothing has changed since the last edition: wrote" if result.get("reused") else
+            "Rewrote" if result["rewritten"] else "Wrote")
     ctx.emit(result, f"{what} edition {result['edition']} of the guide ({result['records']} case studies) to "
                      f"{result['path']}" + (f" and {result['pdf']}" if result.get("pdf") else ""))
     return 0
@@ -133,6 +154,49 @@ def cmd_guide_editions(ctx, args) -> None:
     items = list_editions(ctx.library)
     ctx.emit({"editions": items}, lambda d: table(d["editions"], ["edition", "created", "records", "group_by",
                                                                   "title"], max_width=60))
+
+
+def cmd_guide_opening(ctx, args) -> None:
+    from ..word import guide_text
+
+    if args.section is None:
+        if args.set is not None or args.file or args.reset:
+            raise CuratorError("name the section to change: guide opening SECTION --set \"…\"")
+        items = guide_text.openings(ctx.library, args.group_by)
+        ctx.emit({"openings": items}, lambda d: "\n\n".join(
+            f"{i['title']} ({i['key'] or 'other'}{', default' if not i['custom'] else ''}):\n{i['text']}"
+            for i in d["openings"]))
+        return
+    if args.file:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise CuratorError(f"cannot read {args.file} ({err}); give a UTF-8 text file") from err
+    elif args.reset:
+        text = ""
+    else:
+        text = args.set
+    if text is None:
+        key, title = guide_text.resolve_key(args.group_by, args.section)
+        words, custom = guide_text.opening(ctx.library, args.group_by, key, title)
+        result = {"group_by": args.group_by, "key": key, "title": title, "text": words, "custom": custom}
+        ctx.emit(result, f"{title}{'' if custom else ' (default)'}:\n{words}")
+        return
+    result = guide_text.set_opening(ctx.library, args.group_by, args.section, text)
+    ctx.emit(result, f"{'Set' if result['custom'] else 'Reset'} the opening of '{result['title']}'; the next "
+                     "guide prints it")
+
+
+def cmd_guide_acknowledge(ctx, args) -> None:
+    from ..word import guide_text
+
+    if args.reviewer:
+        result = guide_text.set_named(ctx.library, args.reviewer, not args.remove)
+        ctx.emit(result, f"{result['name']} will {'' if result['named'] else 'not '}be named in the guide's "
+                         "acknowledgements")
+        return
+    names = guide_text.acknowledged(ctx.library)
+    ctx.emit({"named": names}, "\n".join(names) if names else "No reviewer has agreed to be named yet.")
 
 
 def cmd_check_pii(ctx, args) -> int:

@@ -82,7 +82,7 @@ def write_report(library: Library, out: str | Path) -> dict[str, Any]:
                        "–" if c["spread"] is None else c["spread"],
                        " / ".join(str(c["recommendations"][k]) for k in rubric_mod.RECOMMENDATIONS),
                        "Yes" if c["flag"] else "No", (c["decision"] or {}).get("decision", "")]
-                      for c in data["cases"]], widths_cm=[1.3, 8.5, 1.8, 2.2, 1.8, 1.6, 3.2, 1.8, 2.2])
+                      for c in data["cases"]], widths_cm=[1.6, 8.0, 2.2, 2.5, 2.0, 2.0, 2.9, 2.1, 2.4])
     office.heading(doc, "For discussion: where reviewers disagree", 2)
     flagged = [c for c in data["cases"] if c["flag"]]
     if not flagged:

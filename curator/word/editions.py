@@ -98,15 +98,37 @@ def list_editions(library: Any) -> list[dict[str, Any]]:
     return out
 
 
+def same_as_last(library: Any, edition: Edition) -> Edition | None:
+    """The last edition when ``edition`` would print exactly what it printed (same title, options, case studies
+    as they stand, openings and counts): exporting again then reuses it instead of making a copy."""
+    last = library.store.scalar("SELECT MAX(number) FROM guide_editions")
+    if not last:
+        return None
+    previous = load_edition(library, last)
+    def content(e: Edition) -> Any:
+        return (e.title, {k: v for k, v in e.options.items() if k != "created"},
+                json.loads(json.dumps(e.records, ensure_ascii=False)))
+    return previous if content(previous) == content(edition) else None
+
+
+#: Fields a reader sees change; a change only to status, dates or review bookkeeping is not an update to them.
+READER_FIELDS = ("title", "organisation", "ics", "ahsn", "programme", "clinical_areas", "population_groups",
+                 "action_areas", "key_actions", "local_groups", "period", "year", "partners", "summary", "body",
+                 "outcomes", "context_figures", "lessons", "evaluation_type", "source_url", "additional_sources",
+                 "contact", "contact_consent", "review_by", "attachments")
+
+
 def change_log(library: Any, edition: Edition) -> dict[str, Any]:
-    """Added, removed and revised case studies against the previous edition (None for the first)."""
+    """What a reader would notice against the previous edition: case studies added, removed and updated (by
+    title; an update is a change to printed text, not a status or version bump). None for the first."""
     if edition.number <= 1:
-        return {"previous": None, "added": [], "removed": [], "revised": []}
+        return {"previous": None, "added": [], "removed": [], "updated": [], "revised": []}
     previous = load_edition(library, edition.number - 1)
-    before = {r["id"]: r["title"] for r in previous.records}
-    now = {r["id"]: r["title"] for r in edition.records}
+    before = {r["id"]: r for r in previous.records}
+    now = {r["id"]: r for r in edition.records}
+    updated = [now[i]["title"] for i in now if i in before and
+               any(now[i].get(f) != before[i].get(f) for f in READER_FIELDS)]
     return {"previous": previous.number,
-            "added": [now[i] for i in now if i not in before],
-            "removed": [before[i] for i in before if i not in now],
-            "revised": [now[i] for i in now if i in before and
-                        edition.versions.get(i) != previous.versions.get(i)]}
+            "added": [now[i]["title"] for i in now if i not in before],
+            "removed": [before[i]["title"] for i in before if i not in now],
+            "updated": updated, "revised": updated}

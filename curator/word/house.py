@@ -23,7 +23,11 @@ from .blocks import add_field, insert_before, xml_safe
 
 NHS_BLUE = RGBColor(0x00, 0x5E, 0xB8)
 NHS_TEXT = RGBColor(0x21, 0x2B, 0x32)
-NHS_GREY = RGBColor(0x4C, 0x61, 0x72)  # NHS dark grey: 6.2:1 on white
+NHS_GREY = RGBColor(0x4C, 0x62, 0x72)  # NHS dark grey #4C6272: 6.2:1 on white
+NHS_DARK_BLUE = RGBColor(0x00, 0x30, 0x87)
+NHS_PALE_GREY = "E8EDEE"  # key facts box background: NHS text on it is 12.9:1
+#: Every colour a Curator document prints text in, and the background it sits on (tests check each pair ≥ 4.5:1).
+TEXT_COLOURS = {"005EB8": "FFFFFF", "212B32": "FFFFFF", "4C6272": "FFFFFF", "003087": "FFFFFF"}
 FONT = "Arial"
 LANGUAGE = "en-GB"
 HEADING_SIZES = {1: 20, 2: 16, 3: 13, 4: 12}
@@ -103,7 +107,30 @@ def set_language(document: Any) -> None:
         insert_before(rpr, lang, ("w:eastAsianLayout", "w:specVanish", "w:oMath"))
     lang.set(qn("w:val"), LANGUAGE)
     lang.set(qn("w:bidi"), "ar-SA")  # right-to-left runs (Urdu, Arabic) still get a bidi language
+    _default_language(document)
     document.core_properties.language = LANGUAGE
+
+
+def _default_language(document: Any) -> None:
+    """en-GB in the document defaults too: LibreOffice takes the PDF's /Lang from them, not from Normal."""
+    doc_defaults = document.styles.element.find(qn("w:docDefaults"))
+    if doc_defaults is None:
+        return
+    rpr_default = doc_defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        doc_defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        insert_before(rpr, lang, ("w:eastAsianLayout", "w:specVanish", "w:oMath"))
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), "en-GB")
+    lang.set(qn("w:bidi"), "ar-SA")
 
 
 def set_properties(document: Any, *, title: str, subject: str = "", keywords: str = "",

@@ -8,6 +8,7 @@ outline stays valid for screen readers.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docx.enum.text import WD_BREAK
@@ -59,9 +60,13 @@ class MarkdownWriter:
     def block(self, container: Any, element: Any, depth: int = 0) -> None:
         tag = element.tag
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            self.inline(self.heading(container, int(tag[1])), element)
+            paragraph = self.heading(container, int(tag[1]))
+            self.inline(paragraph, element)
+            _trim(paragraph)
         elif tag == "p":
-            self.inline(blocks.add_para(self.document, container), element)
+            paragraph = blocks.add_para(self.document, container)
+            self.inline(paragraph, element)
+            _trim(paragraph)
         elif tag in ("ul", "ol"):
             base = "List Bullet" if tag == "ul" else "List Number"
             items = [item for item in element if item.tag == "li"]
@@ -72,6 +77,7 @@ class MarkdownWriter:
             for child in element:
                 paragraph = blocks.add_para(self.document, container, "Quote")
                 self.inline(paragraph, child)
+                _trim(paragraph)
         elif tag == "table":
             self.table(container, element)
         elif tag == "pre":
@@ -105,17 +111,21 @@ class MarkdownWriter:
         name = base if depth == 0 else f"{base} {min(depth + 1, MAX_LIST_DEPTH)}"
         paragraph = blocks.add_para(self.document, container, name)
         nested = []
-        if item.text and item.text.strip():
-            self.run(paragraph, item.text.strip(), False, False)
+        if item.text:
+            self.run(paragraph, item.text, False, False)
         for child in item:
             if child.tag in ("ul", "ol"):
                 nested.append(child)
-            elif child.tag == "p":
+                continue
+            if child.tag == "p":
+                if paragraph._p.find(blocks.W_R) is not None:
+                    self.run(paragraph, " ", False, False)  # a loose list's paragraphs stay words apart
                 self.inline(paragraph, child)
             else:
                 self.inline_element(paragraph, child, bold=False, italic=False)
-            if child.tail and child.tail.strip() and child.tag not in ("ul", "ol"):
-                self.run(paragraph, child.tail.rstrip("\n"), False, False)
+            if child.tail:
+                self.run(paragraph, _after(child), False, False)
+        _trim(paragraph)
         for child in nested:
             self.block(container, child, depth=depth + 1)
         return paragraph
@@ -135,7 +145,7 @@ class MarkdownWriter:
         for child in element:
             self.inline_element(paragraph, child, bold, italic)
             if child.tail:
-                self.run(paragraph, child.tail, bold, italic)
+                self.run(paragraph, _after(child), bold, italic)
 
     def inline_element(self, paragraph: Any, child: Any, bold: bool, italic: bool) -> None:
         tag = child.tag
@@ -155,7 +165,51 @@ class MarkdownWriter:
 
     @staticmethod
     def run(paragraph: Any, text: str, bold: bool, italic: bool) -> None:
-        text = text.replace("\n", "")
+        """Whitespace as HTML reads it: a line break inside a paragraph is a space, never nothing, and the spaces
+        around bold, italic or a link are kept (dropping them ran words together: "ranin-reach")."""
+        text = _SPACES.sub(" ", text)
         if not text:
             return
         blocks.add_run(paragraph, text, bold=bold, italic=italic)
+
+    def inline_text(self, paragraph: Any, text: str) -> None:
+        """One line of Markdown (a lesson, a key action) as runs in ``paragraph``: bold and italic, no asterisks."""
+        if not _MARKUP.search(text):  # plain words (most lessons and actions): no Markdown parse needed
+            self.run(paragraph, blocks.xml_safe(text), False, False)
+            _trim(paragraph)
+            return
+        fragments = lxml_html.fragments_fromstring(to_html(blocks.xml_safe(text))) if text.strip() else []
+        first = True
+        for fragment in fragments:
+            if isinstance(fragment, str):
+                self.run(paragraph, fragment, False, False)
+                continue
+            if not first:
+                self.run(paragraph, " ", False, False)
+            first = False
+            if fragment.tag in ("ul", "ol"):
+                for item in fragment:
+                    self.inline(paragraph, item)
+            else:
+                self.inline(paragraph, fragment)
+        _trim(paragraph)
+
+
+_SPACES = re.compile(r"[ \t\r\n]+")
+#: Anything Markdown or HTML could read as markup: emphasis, links, code, tags, entities, escapes, breaks, a list
+#: or heading marker at the start.
+_MARKUP = re.compile(r"[*_\[\]`<>&\\\n\x0b\x0c]|^\s*(?:[-+#>]|\d+[.)])")
+
+
+def _after(child: Any) -> str:
+    """The text after an element; after a line break, without the source's newline (a break is not a space)."""
+    return child.tail.lstrip(" \t\r\n") if child.tag == "br" else child.tail
+
+
+def _trim(paragraph: Any) -> None:
+    """No space at the start or end of a paragraph (HTML drops them; Word would indent or underline them)."""
+    texts = paragraph._p.findall(f".//{blocks.W_T}")
+    if texts and texts[0].text:
+        texts[0].text = texts[0].text.lstrip(" ")
+    if texts and texts[-1].text:
+        texts[-1].text = texts[-1].text.rstrip(" ")

@@ -146,7 +146,7 @@ def _set_lines(doc: Any, cell: Any, lines: list[str]) -> None:
 
 def _question_cell(doc: Any, cell: Any, label: str, hint: str) -> None:
     blocks.add_run(cell.paragraphs[0], label, bold=True)
-    blocks.add_run(blocks.add_para(doc, cell), hint, size=10, color=house.NHS_GREY)
+    blocks.add_run(blocks.add_para(doc, cell), hint, color=house.NHS_GREY)
 
 
 def build_form(record: dict[str, Any] | None = None) -> Any:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -75,8 +72,7 @@ def test_demo_guide_holds_the_accessibility_and_consent_rules(demo_library, tmp_
     assert {r["title"] for r in included} <= titles
     sections = [text for level, text in levels if level == 1]
     assert sections[0] == "Introduction" and sections[-3:] == [
-        "Appendix A: Case studies by region and ICS", "Appendix B: Coverage by ICS and clinical area",
-        "Appendix C: About this edition"]
+        "Appendix A: Case studies by region and ICS", "Appendix B: Coverage", "Appendix C: About this edition"]
 
     assert d.tables and all(is_header_row(t.rows[0]) for t in d.tables)
     outcome_tables = [t for t in d.tables if [c.text for c in t.rows[0].cells] == ["Measure", "Value"]]
@@ -98,7 +94,7 @@ def test_demo_guide_holds_the_accessibility_and_consent_rules(demo_library, tmp_
     assert str(heading_style.font.color.rgb) == "005EB8" and heading_style.font.name == "Arial"
     footer_xml = d.sections[0].footer._element.xml
     assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
-    assert 'TOC \\o "1-2"' in d.element.body.xml
+    assert 'TOC \\o "1-1"' in d.element.body.xml
     settings = [c.tag for c in d.settings.element]
     assert settings.index(qn("w:updateFields")) < settings.index(qn("w:compat"))  # schema order: Word is strict
 
@@ -116,7 +112,7 @@ def test_demo_guide_holds_the_accessibility_and_consent_rules(demo_library, tmp_
 
 
 @pytest.mark.parametrize("group_by,expected", [
-    ("area", ["Adult clinical areas", "Children and young people"]),
+    ("area", ["Maternity", "Asthma", "Oral health", "Smoking cessation"]),
     ("region", ["London", "North West"]),
 ])
 def test_guide_sections_by_area_and_region(demo_library, tmp_path, group_by, expected):
@@ -236,19 +232,6 @@ def test_bench_export_reports_ratio_and_memory(library, capsys):
     code, result = run_cli(library, "bench", "export", "--cases", "3", capsys=capsys)
     assert {"guide_seconds", "baseline_seconds", "ratio", "guide_peak_mb", "met"} <= set(result)
     assert result["cases"] == 3 and result["guide_bytes"] > 0 and code in (0, 1)
-
-
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_demo_guide_opens_in_libreoffice_as_a_tagged_pdf(demo_library, tmp_path, capsys):
-    out = tmp_path / "guide.docx"
-    code, result = run_cli(demo_library, "export", "guide", str(out), "--pdf", capsys=capsys)
-    assert code == 0, result
-    pdf = Path(result["pdf"])
-    data = pdf.read_bytes()
-    assert data.startswith(b"%PDF") and b"StructTreeRoot" in data and b"en-GB" in data
-    if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, timeout=60).stdout
-        assert "Tackling healthcare inequalities" in info and re.search(r"Tagged:\s+yes", info)
 
 
 def test_template_metadata_comments_and_authors_never_reach_the_guide(demo_library, tmp_path):
