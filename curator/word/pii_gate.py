@@ -25,12 +25,18 @@ from ..pii import KINDS, scan_record, warnings_for
 MARKDOWN_FIELDS = ("summary", "body")
 PLAIN_FIELDS = ("title", "organisation", "ahsn", "programme", "period", "evaluation_type", "source_url")
 LIST_FIELDS = ("local_groups", "partners", "context_figures", "lessons", "additional_sources")
+#: List items the guide renders as Markdown (issue 14: lessons, context figures and key actions)
+MARKDOWN_LIST_FIELDS = ("context_figures", "lessons")
 ATTACHMENT_KEYS = ("name", "alt", "caption", "title", "description")
 CONTACT_KEYS = ("name", "role", "organisation", "email", "phone")
 
 
 def printed_strings(record: dict[str, Any]) -> Iterator[tuple[str, str, bool]]:
     """(field path, stored text, is Markdown) for every string of ``record`` that the guide prints."""
+    for name in ("review_by", "year"):  # printed as "Month YYYY" / the year: scanned as stored
+        value = record.get(name)
+        if isinstance(value, str | int) and value:
+            yield name, str(value), False
     for name in (*MARKDOWN_FIELDS, *PLAIN_FIELDS):
         value = record.get(name)
         if isinstance(value, str) and value:
@@ -38,7 +44,7 @@ def printed_strings(record: dict[str, Any]) -> Iterator[tuple[str, str, bool]]:
     for name in LIST_FIELDS:
         for i, value in enumerate(record.get(name) or []):
             if isinstance(value, str) and value:
-                yield f"{name}[{i}]", value, False
+                yield f"{name}[{i}]", value, name in MARKDOWN_LIST_FIELDS
     for i, row in enumerate(record.get("outcomes") or []):
         for key in ("measure", "value"):
             if isinstance(row, dict) and isinstance(row.get(key), str):
@@ -46,7 +52,7 @@ def printed_strings(record: dict[str, Any]) -> Iterator[tuple[str, str, bool]]:
     for i, row in enumerate(record.get("key_actions") or []):
         for key in ("action", "audience"):
             if isinstance(row, dict) and isinstance(row.get(key), str) and row[key]:
-                yield f"key_actions[{i}].{key}", row[key], False
+                yield f"key_actions[{i}].{key}", row[key], key == "action"
     for i, row in enumerate(record.get("attachments") or []):
         for key in ATTACHMENT_KEYS:
             if isinstance(row, dict) and isinstance(row.get(key), str) and row[key]:
