@@ -147,10 +147,11 @@ class RowTable(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(120)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table unless a cell is being edited
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
-        layout.addLayout(_buttons(self, [("Add row", f"Add a row to {name}", self.add_row),
+        layout.addLayout(_buttons(self, [("Add row", f"Add a row to {name}", self.add_row_and_edit),
                                          ("Remove row", f"Remove the selected row from {name}", self.remove_row),
                                          ("Move up", "Move the selected row up", lambda: self.move(-1)),
                                          ("Move down", "Move the selected row down", lambda: self.move(1))]))
@@ -169,6 +170,12 @@ class RowTable(QWidget):
         self.table.blockSignals(False)
         self.table.setCurrentCell(n, 0)
         self.changed.emit()
+
+    def add_row_and_edit(self) -> None:
+        """The "Add row" button: a new row whose first cell is ready for typing (Tab moves to the next cell)."""
+        self.add_row()
+        self.table.setFocus()
+        self.table.editItem(self.table.item(self.table.rowCount() - 1, 0))
 
     def remove_row(self) -> None:
         row = self.table.currentRow()

@@ -29,6 +29,7 @@ from ..importers import ImportItem
 from ..library import Library
 from ..model import FIELD_LABELS, normalise
 from ..vocab import vocabularies
+from . import screen
 from .workers import Runner
 
 COMPARE_FIELDS = ("title", "organisation", "ics", "year", "programme", "clinical_areas", "population_groups",
@@ -90,7 +91,7 @@ class ImportReportDialog(QDialog):
         self.outcomes: dict[int, str] = {}
         self.setWindowTitle("Import report")
         self.setAccessibleName("Import report")
-        self.resize(1000, 620)
+        screen.fit(self, 1000, 620)  # never larger than the screen (issue 10)
         imported, refused = report.get("imported", []), report.get("refused", [])
         dups, warnings = report.get("duplicates", []), report.get("warnings", [])
         cancelled = " The import was cancelled; the records listed were kept." if report.get("cancelled") else ""

@@ -31,6 +31,8 @@ COLUMNS = (("title", "Title"), ("ics", "ICS"), ("region", "Region"), ("areas", "
            ("status", "Status"), ("updated", "Updated"))
 ID_ROLE = Qt.ItemDataRole.UserRole
 SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what a column sorts by: Status in workflow order, not A–Z
+WORKFLOW_ORDER = {status: n for n, status in enumerate(STATUS_LABELS)}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -71,6 +73,10 @@ class ResultsModel(QAbstractTableModel):
             return row["id"]
         if role == SNIPPET_ROLE:
             return row.get("snippet", "")
+        if role == SORT_ROLE:
+            if key == "status":
+                return WORKFLOW_ORDER.get(row.get("status", ""), len(WORKFLOW_ORDER))
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if key == "ics":
                 return row.get("ics_label", "")
@@ -141,6 +147,7 @@ class ResultsView(QTableView):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.results)
         self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setSortRole(SORT_ROLE)
         self.setModel(self.proxy)
         self.setItemDelegateForColumn(0, TitleDelegate(self))
         self.setSortingEnabled(True)
@@ -148,6 +155,7 @@ class ResultsView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # Tab leaves the list (arrows move in it): no keyboard trap
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.setShowGrid(False)

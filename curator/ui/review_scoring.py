@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import CuratorError
 from ..review import rubric as rubric_mod
+from . import screen
 from .errors import ErrorReporter
 from .review_sources import STATE_LABELS, LibrarySource, PackSource, case_html, reviews_html
 from .workers import Runner
@@ -153,7 +154,7 @@ class ScoringWindow(QMainWindow):
         self.setStyleSheet(STYLE)
         self._build(review_mode)
         self._actions()
-        self.resize(1280, 820)
+        screen.fit(self, 1280, 820)  # never larger than the screen (issue 10)
         self.runner.read(source.reviewers, on_done=self._reviewers_loaded)
 
     # -- layout ----------------------------------------------------------------------------------------
