@@ -421,9 +421,10 @@ class ScoringWindow(QMainWindow):
         self.saved.emit(result)
 
     def _refused(self, err: BaseException, draft: bool) -> None:
-        if isinstance(err, CuratorError):
-            self.problem.setText(f"⚠ {err}")
-            self.statusBar().showMessage("Not saved: " + str(err), 8000)
+        if isinstance(err, CuratorError):  # one message, beside the form (not also the status bar and a box)
+            self.problem.setText(f"⚠ Not saved: {err}")
+            self.statusBar().clearMessage()
+            return
         self.reporter.report(err, "Saving the draft" if draft else "Submitting")
 
     def _may_leave(self) -> bool:
