@@ -110,6 +110,7 @@ class MainWindow(CommandsMixin, QMainWindow):
                                                 | Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.suggestion.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.suggestion.linkActivated.connect(self.take_suggestion)
+        self.suggestion.installEventFilter(self)  # Enter or Space on the focused link takes the suggestion
         self.suggestion.hide()
         self.count_label = QLabel("Loading…")  # no fixed accessible name: a screen reader reads the count itself
         self.count_label.setAccessibleDescription("Number of matching case studies")
@@ -222,6 +223,7 @@ class MainWindow(CommandsMixin, QMainWindow):
 
             self.suggestion.setText(f"Did you mean <a href='{escape(suggestion)}'>{escape(suggestion)}</a>?")
             self.suggestion.setAccessibleName(f"Did you mean {suggestion}?")
+            self.suggestion.setProperty("suggested", suggestion)
         self.announcer.say(text + (f". Did you mean {suggestion}?" if suggestion else ""))
         if not self.results.select_id(keep):
             if self.results.results.rows and not self.search_box.hasFocus():
@@ -269,6 +271,10 @@ class MainWindow(CommandsMixin, QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         """Esc in the search box clears it (and Down moves into the results, for keyboard users)."""
+        if watched is self.suggestion and event.type() == QEvent.Type.KeyPress and event.key() in (  # type: ignore[attr-defined]
+                Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.take_suggestion(str(self.suggestion.property("suggested") or ""))
+            return True
         if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
             key = event.key()  # type: ignore[attr-defined]
             if key == Qt.Key.Key_Escape and self.search_box.text():
