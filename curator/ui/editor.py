@@ -87,6 +87,7 @@ class EditorDialog(QDialog):
         self.banner.setWordWrap(True)
         self.banner.hide()
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Sections of the case study")
         self.forms = [self._tab(title) for title in TABS]
         self._build()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -157,6 +158,7 @@ class EditorDialog(QDialog):
         self.ahsn = QComboBox()
         self.ahsn.setEditable(True)
         self.ahsn.setAccessibleName(FIELD_LABELS["ahsn"])
+        self.ahsn.lineEdit().setAccessibleName(FIELD_LABELS["ahsn"])  # the part that takes the focus
         self.ahsn.addItems([""] + [a["name"] for a in vocab.raw.get("ahsns", [])])
         self._bind("ahsn", 0, self.ahsn, self.ahsn.currentText, lambda v: self.ahsn.setEditText(v or ""))
         self.ahsn.changed = self.ahsn.currentTextChanged  # type: ignore[attr-defined]

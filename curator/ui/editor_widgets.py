@@ -226,6 +226,7 @@ class IcsPicker(QWidget):
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setAccessibleName("Integrated Care System")
+        self.combo.lineEdit().setAccessibleName("Integrated Care System")  # the part that takes the focus
         self.combo.setToolTip("Type part of an ICS name or its code; the region is shown beside it")
         self.combo.addItem("", None)
         for term in sorted(vocab.ics, key=lambda t: t.label):

@@ -147,6 +147,7 @@ class MainWindow(CommandsMixin, QMainWindow):
         self.splitter.setSizes([250, 1110])
         self.coverage = CoverageView(self.library, self.runner)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Views")
         self.tabs.addTab(self.splitter, "Case studies")
         self.tabs.addTab(self.coverage, "Coverage")
         self.tabs.currentChanged.connect(self._tab_changed)

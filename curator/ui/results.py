@@ -112,11 +112,12 @@ class TitleDelegate(QStyledItemDelegate):
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
         doc.setDocumentMargin(2)
-        lines = f"<div><b>{title}</b></div>"
+        ink = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        lines = f"<div style='color:{ink.name()}'><b>{title}</b></div>"  # white on the blue selection
         if snippet and snippet.replace("<b>", "").replace("</b>", "") != html.escape(plain):
             lines += f"<div style='color:{grey.name()}'>{snippet}</div>"
         elif snippet:
-            lines = f"<div>{snippet.replace('<b>', '<b><u>').replace('</b>', '</u></b>')}</div>"
+            lines = f"<div style='color:{ink.name()}'>{snippet.replace('<b>', '<b><u>').replace('</b>', '</u></b>')}</div>"
         doc.setHtml(lines)
         return doc  # no wrapping: one line each, clipped at the cell's edge
 

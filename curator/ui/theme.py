@@ -103,12 +103,13 @@ def heat(n: int, top: int) -> tuple[str, str]:
 
 
 def stylesheet() -> str:
-    """The app-wide style: visible borders on inputs, the one focus ring, the selection colours."""
+    """The app-wide style: visible borders on inputs, the one focus ring, the selection colours. Border plus
+    padding is the same focused or not, so a list's viewport never covers half the ring."""
     fields = ", ".join(FOCUSABLE)
     focused = ", ".join(f"{w}:focus" for w in FOCUSABLE)
     return f"""
-{fields} {{ border: 1px solid {BORDER}; border-radius: 2px; }}
-{focused} {{ border: 2px solid {BLUE}; }}
+{fields} {{ border: 1px solid {BORDER}; border-radius: 2px; padding: 1px; }}
+{focused} {{ border: 2px solid {BLUE}; padding: 0px; }}
 QLineEdit, QComboBox {{ padding: 2px; }}
 QLineEdit:focus, QComboBox:focus {{ padding: 1px; }}
 QPushButton, QToolButton {{ border: 1px solid {BORDER}; border-radius: 3px; padding: 3px 10px;
