@@ -198,7 +198,8 @@ class FacetPanel(QWidget):
             self.saved.addItem(item)
         if not searches:
             placeholder = QListWidgetItem("None yet: use Search → Save search…")
-            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            placeholder.setFlags(Qt.ItemFlag.ItemIsEnabled)  # readable (a disabled item's grey is 1.9:1)
+            placeholder.setForeground(GREY)
             self.saved.addItem(placeholder)
 
     def _saved_clicked(self, item: QListWidgetItem) -> None:

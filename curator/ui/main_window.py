@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -376,6 +376,10 @@ class MainWindow(CommandsMixin, QMainWindow):
             self.content_split.setOrientation(wanted)
             total = self.content_split.height() if narrow else self.content_split.width()
             self.content_split.setSizes([max(1, total * 3 // 5), max(1, total * 2 // 5)])
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        screen.keep_on_screen(self)  # now the frame (title bar) is known too
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

@@ -183,6 +183,7 @@ class ScoringWindow(QMainWindow):
         self.form = QWidget()
         self.form_box = QVBoxLayout(self.form)
         self.rubric_label = QLabel()
+        self.rubric_label.setWordWrap(True)  # fits a 960 px (200%) screen without a sideways scroll
         self.form_box.addWidget(self.rubric_label)
         self.rows_box = QVBoxLayout()
         self.form_box.addLayout(self.rows_box)
@@ -221,7 +222,6 @@ class ScoringWindow(QMainWindow):
         buttons.addStretch(1)
         buttons.addWidget(self.draft_button)
         buttons.addWidget(self.submit_button)
-        self.form_box.addLayout(buttons)
         self.others_box = QGroupBox("Other reviewers' scores")
         others_layout = QVBoxLayout(self.others_box)
         self.others = QLabel()
@@ -243,6 +243,7 @@ class ScoringWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.addLayout(top)
         outer.addWidget(self.splitter, 1)
+        outer.addLayout(buttons)  # below the scrolled form: Save draft and Submit are always on screen
         self.setCentralWidget(central)
         self.statusBar().showMessage("Loading…")
 
