@@ -184,15 +184,18 @@ class EditorDialog(QDialog):
                                                                       ("audience", "Audience")])),
             ("context_figures", 3, StringList(FIELD_LABELS["context_figures"])),
             ("lessons", 3, StringList(FIELD_LABELS["lessons"])),
+            ("evaluation_type", 3, None),  # made in the order shown: Tab order is creation order
             ("partners", 4, StringList(FIELD_LABELS["partners"])),
             ("additional_sources", 4, StringList(FIELD_LABELS["additional_sources"])),
         ):
+            if widget is None:
+                self._text(field, tab, "e.g. service evaluation, audit, pilot with before/after data")
+                continue
             if isinstance(widget, CheckList):
                 widget.setMinimumHeight(min(22 * widget.count() + 8, 420))
             if isinstance(widget, MarkdownEdit):
                 widget.setMinimumHeight(170 if field == "summary" else 420)
             self._bind(field, tab, widget, widget.value, widget.set_value)
-        self._text("evaluation_type", 3, "e.g. service evaluation, audit, pilot with before/after data")
         self._text("source_url", 4, "A public link to the source")
         self._object("contact", 4, [("name", "Name"), ("role", "Role"), ("email", "Email"), ("phone", "Phone")])
         consent = QCheckBox("The contact's details may be published in the guide")
