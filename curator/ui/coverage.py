@@ -133,6 +133,7 @@ class CoverageView(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 item.setData(FILTER_ROLE, {"ics": codes, "area": [term.id]})
                 item.setToolTip(f"{name} · {term.label}: {n} case stud{'y' if n == 1 else 'ies'}")
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, item.toolTip())  # heard, not just "–"
                 if is_region:
                     item.setFont(bold)
                     item.setBackground(QBrush(REGION_BG if n else QColor(theme.REGION_GAP_BG)))

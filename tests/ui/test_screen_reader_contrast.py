@@ -60,6 +60,9 @@ def test_the_coverage_summary_is_heard_and_headers_are_whole_words(qtbot, window
         assert "-\n" not in text and not text.endswith("-"), text
         assert table.horizontalHeaderItem(col).data(Qt.ItemDataRole.AccessibleTextRole) == term.label
     assert all(not re.search(r"\w-\n", h) for h in HEADERS.values())
+    row, column = window.coverage.find_cell("E54000057", "cyp_asthma")
+    heard = table.item(row, column).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert heard.startswith("Greater Manchester") and "Asthma" in heard and "case stud" in heard
 
 
 def focusable(root: QWidget) -> list[QWidget]:
