@@ -172,6 +172,7 @@ class ResultsView(QTableView):
             self.setColumnWidth(column, metrics.horizontalAdvance(sample) + 14)
         header.setMinimumSectionSize(metrics.horizontalAdvance("Title") + 24)
         self.setAccessibleName("Search results")
+        self.setObjectName("results")  # theme: the item focus ring applies to this table
         self.setToolTip("Case studies matching the search; Enter opens one in the editor")
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 

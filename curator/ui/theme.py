@@ -68,6 +68,7 @@ PAIRS: list[tuple[str, str, str, str]] = [
     *[(BORDER, bg, "input and button borders", "non-text") for bg in (BASE, WINDOW, ALT_BASE)],
 ]
 
+ITEM_VIEWS = ("QTreeView", "QListView", "QTableView#results")
 FOCUSABLE = ("QLineEdit", "QPlainTextEdit", "QTextEdit", "QTextBrowser", "QComboBox", "QAbstractItemView",
              "QSpinBox", "QAbstractScrollArea")
 
@@ -107,6 +108,11 @@ def stylesheet() -> str:
     padding is the same focused or not, so a list's viewport never covers half the ring."""
     fields = ", ".join(FOCUSABLE)
     focused = ", ".join(f"{w}:focus" for w in FOCUSABLE)
+    # Item rules only where no model paints its own cell backgrounds: a ::item rule makes Qt ignore them
+    # (the coverage heat-map and the chair's flagged rows); those tables show the current cell by selection.
+    items = ", ".join(f"{v}::item" for v in ITEM_VIEWS)
+    item_focus, item_selected = items.replace("::item", "::item:focus"), items.replace("::item", "::item:selected")
+    item_selected_focus = items.replace("::item", "::item:selected:focus")
     return f"""
 {fields} {{ border: 1px solid {BORDER}; border-radius: 2px; padding: 1px; }}
 {focused} {{ border: 2px solid {BLUE}; padding: 0px; }}
@@ -121,10 +127,10 @@ QCheckBox, QRadioButton {{ border: 2px solid transparent; padding: 1px; }}
 QCheckBox:focus, QRadioButton:focus {{ border: 2px solid {BLUE}; }}
 QTabBar::tab:selected {{ color: {BLUE}; }}
 QTabBar::tab:focus {{ border: 2px solid {BLUE}; }}
-QAbstractItemView::item {{ border: 2px solid transparent; }}
-QAbstractItemView::item:focus {{ border: 2px solid {BLUE}; }}
-QAbstractItemView::item:selected {{ background: {BLUE}; color: {WHITE}; }}
-QAbstractItemView::item:selected:focus {{ border: 2px solid {WHITE}; }}
+{items} {{ border: 2px solid transparent; }}
+{item_focus} {{ border: 2px solid {BLUE}; }}
+{item_selected} {{ background: {BLUE}; color: {WHITE}; }}
+{item_selected_focus} {{ border: 2px solid {WHITE}; }}
 QLineEdit#search {{ padding: 4px; border: 1px solid {BORDER}; }}
 QLineEdit#search:focus {{ padding: 3px; border: 2px solid {BLUE}; }}
 *[invalid="true"] {{ border: 2px solid {ERROR}; }}

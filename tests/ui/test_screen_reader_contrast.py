@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible, QColor
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -175,6 +175,29 @@ def test_coverage_cells_as_painted_meet_4_5_to_1(qtbot, window):
             bg = item.background().color() if item.background().style() != Qt.BrushStyle.NoBrush else QColor("white")
             worst = min(worst, theme.contrast(fg.name(), bg.name()))
     assert worst >= 4.5
+
+
+def test_coverage_tints_are_really_painted(qtbot, window):
+    """The cells' colours reach the screen (an app-wide ::item style rule once hid every one: white on white)."""
+    with qtbot.waitSignal(window.coverage.loaded, timeout=10_000):
+        window.actions_["view_coverage"].trigger()
+    table = window.coverage.table
+
+    def wrong_cells() -> list[tuple[int, int]]:
+        image = window.grab().toImage()  # the window as a screenshot shows it
+        wrong = []
+        for r in range(min(table.rowCount(), 12)):
+            for c in range(min(table.columnCount() - 1, 8)):
+                rect = table.visualItemRect(table.item(r, c))
+                spot = table.viewport().mapTo(window, rect.topLeft()) + QPoint(4, 4)
+                if not window.rect().contains(spot):
+                    continue
+                painted = image.pixelColor(spot).name().upper()
+                if painted != table.item(r, c).background().color().name().upper():
+                    wrong.append((r, c))
+        return wrong
+
+    qtbot.waitUntil(lambda: not wrong_cells(), timeout=5_000)  # (a paint may still be on its way offscreen)
 
 
 def test_zero_count_facets_stay_readable(window):
