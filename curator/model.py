@@ -235,11 +235,10 @@ class _Checker:
         if isinstance(value, dt.date):
             return value.isoformat()[:10]
         if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip()).isoformat()
-            except ValueError:
-                pass
-        self.fail(field, f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31", value)
+            parsed = parse_date(value)
+            if parsed is not None:
+                return parsed
+        self.fail(field, f"{value!r} is not a date; write it as DD/MM/YYYY or YYYY-MM-DD, e.g. 31/03/2027", value)
         return None
 
     def attachments(self, value: Any) -> list[dict[str, Any]]:
@@ -332,3 +331,34 @@ def ordered(record: dict[str, Any]) -> dict[str, Any]:
 
 def unknown_fields(record: dict[str, Any]) -> list[str]:
     return [k for k in record if k not in KNOWN_FIELDS]
+
+
+def parse_date(text: str) -> str | None:
+    """ISO 'YYYY-MM-DD' or the UK's day-first 'DD/MM/YYYY' (also with '-' or '.'), as an ISO date; else None.
+    Day first, never month first: 03/04/2027 is 3 April, as an NHS colleague means it."""
+    text = text.strip()
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    parts = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if parts:
+        try:
+            return dt.date(int(parts[3]), int(parts[2]), int(parts[1])).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def field_label(path: str) -> str:
+    """A validation path in the user's words: 'review_by' → 'Review by', 'outcomes[2].value' → 'Outcomes, row 3,
+    value' (the CLI keeps the path; the window shows this)."""
+    match = re.fullmatch(r"([a-z_]+)(?:\[(\d+)\])?(?:\.([a-z_]+))?", path)
+    if not match:
+        return path
+    out = FIELD_LABELS.get(match[1], match[1].replace("_", " ").capitalize())
+    if match[2] is not None:
+        out += f", row {int(match[2]) + 1}"
+    if match[3]:
+        out += f", {match[3].replace('_', ' ')}"
+    return out

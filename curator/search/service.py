@@ -77,6 +77,10 @@ class SearchService(IndexSync):
     def _open(self, progress: ProgressFn = no_progress) -> None:
         name = self.folder.current_name()
         if name is None:
+            if not read_state(self.store).get("index"):  # never built (a new library, the demo): nothing was lost
+                self._ix = None
+                self._rebuild(progress, None, locked=True)
+                return
             self._rebuild_locked(progress, None, reason="the search index was missing")
             return
         try:

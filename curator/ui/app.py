@@ -27,6 +27,7 @@ for _module in [spec.split(":")[0] for spec in EXTENSIONS] + ["markdown", "nh3"]
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 
+from . import screen  # noqa: E402
 from .main_window import MainWindow  # noqa: E402
 from .review_menu import SCREENSHOT_VIEWS as REVIEW_VIEWS  # noqa: E402
 from .settings import APP, ORG, Settings, ini_settings  # noqa: E402
@@ -108,7 +109,7 @@ def _screenshot(app: QApplication, window: MainWindow, args: argparse.Namespace)
         elif args.view == "editor":
             case_id = window.results.current_id() or (window.results.ids() or [None])[0]
             editor = window.open_editor(case_id)
-            editor.resize(1100, 760)
+            screen.fit(editor, 1100, 760)
             editor.tabs.setCurrentIndex(2 if case_id else 0)
             QTimer.singleShot(400, lambda: save(editor))
         elif args.view in REVIEW_VIEWS:
@@ -168,7 +169,7 @@ def main(argv: list[str]) -> int:
             QMessageBox.critical(None, "Curator", f"Cannot open the library.\n\n{err}")
         return 2
     if unattended:
-        window.resize(1360, 820)
+        screen.fit(window, 1360, 820)
     window.show()
     if args.bench_ready:
         def ready(*_args: object) -> None:

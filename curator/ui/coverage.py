@@ -25,31 +25,25 @@ from PySide6.QtWidgets import (
 
 from ..library import Library
 from ..vocab import vocabularies
+from . import theme
 from .queries import coverage_counts
 from .workers import Runner
 
+#: Column headings: whole words, one per line (a screen reader reads "Maternity", never "Mater- nity").
 HEADERS = {
-    "adult_maternity": "Mater-\nnity", "adult_smi": "SMI", "adult_respiratory": "Respir-\natory",
-    "adult_cancer": "Cancer", "adult_hypertension_lipids": "Hyper-\ntension,\nlipids", "cyp_asthma": "CYP\nasthma",
+    "adult_maternity": "Maternity", "adult_smi": "SMI", "adult_respiratory": "Respiratory",
+    "adult_cancer": "Cancer", "adult_hypertension_lipids": "Hypertension\nlipids", "cyp_asthma": "CYP\nasthma",
     "cyp_diabetes": "CYP\ndiabetes", "cyp_epilepsy": "CYP\nepilepsy", "cyp_oral_health": "CYP\noral\nhealth",
-    "cyp_mental_health": "CYP\nmental\nhealth", "cross_smoking_cessation": "Smok-\ning", "ext_vaccination": "Vacc-\nination",
-    "ext_cvd_other": "CVD\nother", "ext_elective": "Elect-\nive", "ext_digital_inclusion": "Digital",
-    "ext_social_prescribing": "Social\npres-\ncribing", "ext_liver": "Liver", "ext_other": "Other",
+    "cyp_mental_health": "CYP\nmental\nhealth", "cross_smoking_cessation": "Smoking", "ext_vaccination": "Vaccination",
+    "ext_cvd_other": "CVD\nother", "ext_elective": "Elective", "ext_digital_inclusion": "Digital",
+    "ext_social_prescribing": "Social\nprescribing", "ext_liver": "Liver", "ext_other": "Other",
 }
 SCOPES = (("All case studies (not in the trash)", None),
           ("Accepted and published only", ["accepted", "published"]),
           ("Published only", ["published"]))
-EMPTY = QColor("#fbe0d5")
-REGION_BG = QColor("#e8edee")
+EMPTY = QColor(theme.GAP_BG)
+REGION_BG = QColor(theme.REGION_BG)
 FILTER_ROLE = Qt.ItemDataRole.UserRole
-
-
-def _shade(n: int, top: int) -> QColor:
-    """White → NHS blue by share of the busiest cell."""
-    share = 0.25 + 0.75 * (n / top) if top else 0
-    blue = QColor("#005EB8")
-    return QColor(round(255 + (blue.red() - 255) * share), round(255 + (blue.green() - 255) * share),
-                  round(255 + (blue.blue() - 255) * share))
 
 
 class CoverageView(QWidget):
@@ -67,10 +61,13 @@ class CoverageView(QWidget):
         for label, _ in SCOPES:
             self.scope.addItem(label)
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.summary = QLabel()
-        self.summary.setAccessibleName("Coverage summary")
+        self.summary = QLabel()  # no fixed accessible name: a screen reader reads the summary itself
+        self.summary.setAccessibleDescription("Coverage summary")
+        self.summary.setWordWrap(True)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Count:"))
+        count_label = QLabel("&Count:")
+        count_label.setBuddy(self.scope)
+        top.addWidget(count_label)
         top.addWidget(self.scope)
         top.addWidget(self.summary, 1)
         self.table = QTableWidget(0, len(self.areas) + 1)
@@ -79,13 +76,15 @@ class CoverageView(QWidget):
                               "list its case studies.")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the heat-map; arrows move in it
         header_items = [HEADERS.get(t.id, t.short_label) for t in self.areas] + ["Areas\ncovered"]
         self.table.setHorizontalHeaderLabels(header_items)
         for col, term in enumerate(self.areas):
             self.table.horizontalHeaderItem(col).setToolTip(term.label)
+            self.table.horizontalHeaderItem(col).setData(Qt.ItemDataRole.AccessibleTextRole, term.label)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header.setDefaultSectionSize(self.fontMetrics().horizontalAdvance("diabetes") + 10)
+        header.setDefaultSectionSize(self.fontMetrics().horizontalAdvance("Hypertension") + 10)
         header.setMinimumHeight(self.fontMetrics().height() * 3 + 12)
         self.table.verticalHeader().setMaximumWidth(self.fontMetrics().horizontalAdvance("M" * 22))
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -95,8 +94,8 @@ class CoverageView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        legend = QLabel("Darker blue: more case studies. Tinted: none yet, a gap in the guide. Click a cell to "
-                        "see its case studies.")
+        legend = QLabel("Darker blue: more case studies. Tinted with '–': none yet, a gap in the guide. Click a "
+                        "cell, or move to it with the arrow keys and press Enter, to see its case studies.")
         legend.setWordWrap(True)
         layout.addWidget(legend)
         self.counts: dict[tuple[str, str], int] = {}
@@ -134,17 +133,19 @@ class CoverageView(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 item.setData(FILTER_ROLE, {"ics": codes, "area": [term.id]})
                 item.setToolTip(f"{name} · {term.label}: {n} case stud{'y' if n == 1 else 'ies'}")
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, item.toolTip())  # heard, not just "–"
                 if is_region:
                     item.setFont(bold)
-                    item.setBackground(QBrush(REGION_BG if n else EMPTY.darker(108)))
+                    item.setBackground(QBrush(REGION_BG if n else QColor(theme.REGION_GAP_BG)))
+                    item.setForeground(QBrush(QColor(theme.TEXT if n else theme.GAP_TEXT)))
                 elif n:
-                    colour = _shade(n, top)
-                    item.setBackground(QBrush(colour))
-                    item.setForeground(QBrush(QColor("white" if colour.lightness() < 150 else "#212b32")))
+                    background, text = theme.heat(n, top)
+                    item.setBackground(QBrush(QColor(background)))
+                    item.setForeground(QBrush(QColor(text)))
                 else:
                     gaps += 1
                     item.setBackground(QBrush(EMPTY))
-                    item.setForeground(QBrush(QColor("#9a6a5a")))
+                    item.setForeground(QBrush(QColor(theme.GAP_TEXT)))
                 self.table.setItem(r, c, item)
             total = QTableWidgetItem(f"{covered} of {len(self.areas)}")
             total.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -152,6 +153,7 @@ class CoverageView(QWidget):
             if is_region:
                 total.setFont(bold)
                 total.setBackground(QBrush(REGION_BG))
+                total.setForeground(QBrush(QColor(theme.TEXT)))
             self.table.setItem(r, len(self.areas), total)
         self.table.setColumnWidth(len(self.areas), self.fontMetrics().horizontalAdvance("18 of 18") + 16)
         ics_rows = sum(1 for _, _, is_region in rows if not is_region)

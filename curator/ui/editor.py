@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 
 from ..errors import CuratorError, RecordErrors
 from ..library import Library
-from ..model import FIELD_LABELS, empty_record
+from ..model import FIELD_LABELS, empty_record, field_label
 from ..vocab import vocabularies
 from ..workflow import STATUS_LABELS
+from . import screen, theme
 from .drafts import Drafts
 from .editor_widgets import (
     CheckList,
@@ -51,7 +52,8 @@ from .editor_widgets import (
 )
 from .workers import Runner
 
-ERROR_STYLE = "color: #d5281b; font-weight: bold"
+ERROR_STYLE = f"color: {theme.ERROR}; font-weight: bold"
+NOTE_STYLE = f"color: {theme.SECONDARY}"
 TABS = ("Basics", "Tags", "Write-up", "Outcomes and actions", "People and sources")
 
 
@@ -79,14 +81,13 @@ class EditorDialog(QDialog):
         self.bindings: dict[str, Binding] = {}
         self.saving = False
         self._closing_ok = False
-        self.setWindowTitle((f"Edit: {self.original['title']}" if case_id else "New case study") + " [*]")
-        self.setAccessibleName(self.windowTitle())
-        self.resize(980, 720)
+        self._set_title(f"Edit: {self.original['title']}" if case_id else "New case study")
         self.banner = QLabel()
         self.banner.setStyleSheet(ERROR_STYLE)
         self.banner.setWordWrap(True)
         self.banner.hide()
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Sections of the case study")
         self.forms = [self._tab(title) for title in TABS]
         self._build()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -97,8 +98,10 @@ class EditorDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
-        layout.addWidget(buttons)
+        layout.addWidget(buttons)  # outside the scrolled tabs: Save and Cancel are always on screen
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        screen.fit(self, 980, 720)
+        self.bindings["title"].widget.setFocus()  # keys typed straight after Ctrl+N land in the title
         self._load(self.original)
         self.baseline = self.collect()
         if draft_fields:
@@ -120,6 +123,7 @@ class EditorDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: Tab goes to the fields
         scroll.setWidget(page)
         self.tabs.addTab(scroll, title)
         return form
@@ -154,6 +158,7 @@ class EditorDialog(QDialog):
         self.ahsn = QComboBox()
         self.ahsn.setEditable(True)
         self.ahsn.setAccessibleName(FIELD_LABELS["ahsn"])
+        self.ahsn.lineEdit().setAccessibleName(FIELD_LABELS["ahsn"])  # the part that takes the focus
         self.ahsn.addItems([""] + [a["name"] for a in vocab.raw.get("ahsns", [])])
         self._bind("ahsn", 0, self.ahsn, self.ahsn.currentText, lambda v: self.ahsn.setEditText(v or ""))
         self.ahsn.changed = self.ahsn.currentTextChanged  # type: ignore[attr-defined]
@@ -161,7 +166,7 @@ class EditorDialog(QDialog):
         self._text("period", 0, "As submitted, e.g. '6-month pilot from February 2023'")
         year = line_edit(FIELD_LABELS["year"], "A four-digit year such as 2023")
         self._bind("year", 0, year, lambda: year_value(year.text()), lambda v: year.setText("" if v is None else str(v)))
-        review = line_edit(FIELD_LABELS["review_by"], "YYYY-MM-DD, e.g. 2027-03-31")
+        review = line_edit(FIELD_LABELS["review_by"], "A date such as 31/03/2027 (or 2027-03-31)")
         self._bind("review_by", 0, review, lambda: review.text().strip() or None, lambda v: review.setText(v or ""))
         self.status_label = QLabel(STATUS_LABELS.get(self.original["status"], self.original["status"]))
         self.status_label.setToolTip("Change the status from the toolbar or the list's context menu")
@@ -179,15 +184,18 @@ class EditorDialog(QDialog):
                                                                       ("audience", "Audience")])),
             ("context_figures", 3, StringList(FIELD_LABELS["context_figures"])),
             ("lessons", 3, StringList(FIELD_LABELS["lessons"])),
+            ("evaluation_type", 3, None),  # made in the order shown: Tab order is creation order
             ("partners", 4, StringList(FIELD_LABELS["partners"])),
             ("additional_sources", 4, StringList(FIELD_LABELS["additional_sources"])),
         ):
+            if widget is None:
+                self._text(field, tab, "e.g. service evaluation, audit, pilot with before/after data")
+                continue
             if isinstance(widget, CheckList):
                 widget.setMinimumHeight(min(22 * widget.count() + 8, 420))
             if isinstance(widget, MarkdownEdit):
                 widget.setMinimumHeight(170 if field == "summary" else 420)
             self._bind(field, tab, widget, widget.value, widget.set_value)
-        self._text("evaluation_type", 3, "e.g. service evaluation, audit, pilot with before/after data")
         self._text("source_url", 4, "A public link to the source")
         self._object("contact", 4, [("name", "Name"), ("role", "Role"), ("email", "Email"), ("phone", "Phone")])
         consent = QCheckBox("The contact's details may be published in the guide")
@@ -286,7 +294,7 @@ class EditorDialog(QDialog):
         if self.case_id and not fields:
             self._clear_errors()
             self.banner.setText("No changes to save.")
-            self.banner.setStyleSheet("color: #4c6272")
+            self.banner.setStyleSheet(NOTE_STYLE)
             self.banner.show()
             return
         self.saving = True
@@ -308,9 +316,9 @@ class EditorDialog(QDialog):
         self._load(record)
         self.baseline = self.collect()
         self.setWindowModified(False)
-        self.setWindowTitle(f"Edit: {record['title']} [*]")
+        self._set_title(f"Edit: {record['title']}")
         if warnings:
-            self.banner.setStyleSheet("color: #4c6272")
+            self.banner.setStyleSheet(NOTE_STYLE)
             self.banner.setText("Saved, with notes: " + "; ".join(warnings))
             self.banner.show()
         self.saved.emit(record["id"])
@@ -334,13 +342,15 @@ class EditorDialog(QDialog):
         for problem in errors:
             field = problem.field.split("[")[0].split(".")[0]
             binding = self.bindings.get(field)
+            words = f"{field_label(problem.field)}: {problem.detail}"  # the label, never the id
             if binding is None:
-                self.banner.setText(self.banner.text() + f" {problem}")
+                self.banner.setText(self.banner.text() + f" {words}")
                 continue
             shown = binding.error.text()
-            binding.error.setText((shown + "\n" if shown else "") + str(problem))
+            binding.error.setText((shown + "\n" if shown else "") + words)
             binding.error.show()
-            binding.widget.setAccessibleDescription(str(problem))
+            binding.widget.setAccessibleDescription(words)
+            self._mark(binding, True)
             first = first or binding
         if first is not None:
             self.tabs.setCurrentIndex(first.tab)
@@ -353,6 +363,23 @@ class EditorDialog(QDialog):
             binding.error.clear()
             binding.error.hide()
             binding.widget.setAccessibleDescription("")
+            self._mark(binding, False)
+
+    def _mark(self, binding: Binding, invalid: bool) -> None:
+        """Outline the field in error (theme: 2 px error red) and mark its tab with '⚠', words not colour only."""
+        binding.widget.setProperty("invalid", invalid)
+        binding.widget.style().unpolish(binding.widget)
+        binding.widget.style().polish(binding.widget)
+        marked = any(b.tab == binding.tab and not b.error.isHidden() for b in self.bindings.values()) if invalid \
+            else any(b.tab == binding.tab and b.widget.property("invalid") for b in self.bindings.values())
+        title = TABS[binding.tab]
+        self.tabs.setTabText(binding.tab, f"⚠ {title}" if marked else title)
+        self.tabs.setTabToolTip(binding.tab, "This tab has a problem to fix before saving" if marked else "")
+
+    def _set_title(self, title: str) -> None:
+        """The window title carries Qt's '[*]' modified marker; the accessible name never does."""
+        self.setWindowTitle(f"{title} [*]")
+        self.setAccessibleName(title)
 
     # -- closing ---------------------------------------------------------------------------------------
     def confirm_close(self) -> str:

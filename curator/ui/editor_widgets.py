@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QCompleter,
     QHBoxLayout,
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -33,6 +37,28 @@ from .facets import COHORTS
 from .preview import render_markdown
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole
+
+
+class LeaveOnTab(QStyledItemDelegate):
+    """Tab while typing in a list item (or in a table's last cell) saves it and moves on to the next control.
+    Qt's own delegate opens the next item instead, and wraps round: a keyboard trap (WCAG 2.1.2)."""
+
+    def eventFilter(self, editor: Any, event: Any) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            view = self.parent()
+            forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            if isinstance(view, QTableWidget):
+                row, col = view.currentRow(), view.currentColumn()
+                last = (row, col) == (view.rowCount() - 1, view.columnCount() - 1)
+                first = (row, col) == (0, 0)
+                if (forward and not last) or (not forward and not first):
+                    return super().eventFilter(editor, event)  # between cells, as in a spreadsheet
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            QApplication.postEvent(view, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Tab if forward else
+                                                   Qt.Key.Key_Backtab, Qt.KeyboardModifier.NoModifier))
+            return True
+        return super().eventFilter(editor, event)
 
 
 class CheckList(QListWidget):
@@ -96,6 +122,7 @@ class StringList(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.list.setMaximumHeight(110)
+        self.list.setItemDelegate(LeaveOnTab(self.list))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list)
@@ -147,10 +174,12 @@ class RowTable(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(120)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table unless a cell is being edited
+        self.table.setItemDelegate(LeaveOnTab(self.table))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
-        layout.addLayout(_buttons(self, [("Add row", f"Add a row to {name}", self.add_row),
+        layout.addLayout(_buttons(self, [("Add row", f"Add a row to {name}", self.add_row_and_edit),
                                          ("Remove row", f"Remove the selected row from {name}", self.remove_row),
                                          ("Move up", "Move the selected row up", lambda: self.move(-1)),
                                          ("Move down", "Move the selected row down", lambda: self.move(1))]))
@@ -169,6 +198,12 @@ class RowTable(QWidget):
         self.table.blockSignals(False)
         self.table.setCurrentCell(n, 0)
         self.changed.emit()
+
+    def add_row_and_edit(self) -> None:
+        """The "Add row" button: a new row whose first cell is ready for typing (Tab moves to the next cell)."""
+        self.add_row()
+        self.table.setFocus()
+        self.table.editItem(self.table.item(self.table.rowCount() - 1, 0))
 
     def remove_row(self) -> None:
         row = self.table.currentRow()
@@ -219,6 +254,7 @@ class IcsPicker(QWidget):
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setAccessibleName("Integrated Care System")
+        self.combo.lineEdit().setAccessibleName("Integrated Care System")  # the part that takes the focus
         self.combo.setToolTip("Type part of an ICS name or its code; the region is shown beside it")
         self.combo.addItem("", None)
         for term in sorted(vocab.ics, key=lambda t: t.label):

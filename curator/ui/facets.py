@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..vocab import vocabularies
 from ..workflow import STATUS_LABELS
+from . import theme
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -33,7 +34,7 @@ FACET_OF = {"ics": "ics", "region": "region", "area": "clinical_areas", "group":
             "status": "status"}
 COHORTS = (("adults", "Adults"), ("children_young_people", "Children and young people"),
            ("cross_cutting", "Cross-cutting"), ("other", "Other areas"))
-GREY = QBrush(QColor("#768692"))
+GREY = QBrush(QColor(theme.SECONDARY))  # zero counts: greyed, still 4.5:1 (theme.PAIRS)
 
 
 def display_label(label: str, limit: int = 44) -> str:
@@ -65,6 +66,7 @@ class FacetPanel(QWidget):
         self.tree.setAccessibleName("Filters")
         self.tree.setToolTip("Tick boxes to narrow the list; counts show matches for the current search")
         self.tree.setUniformRowHeights(True)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M" * 14))  # never squeezed to nothing
         layout.addWidget(self.saved_label)
         layout.addWidget(self.saved)
         filters_label = QLabel("Filters")
@@ -196,7 +198,8 @@ class FacetPanel(QWidget):
             self.saved.addItem(item)
         if not searches:
             placeholder = QListWidgetItem("None yet: use Search → Save search…")
-            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            placeholder.setFlags(Qt.ItemFlag.ItemIsEnabled)  # readable (a disabled item's grey is 1.9:1)
+            placeholder.setForeground(GREY)
             self.saved.addItem(placeholder)
 
     def _saved_clicked(self, item: QListWidgetItem) -> None:
@@ -213,8 +216,17 @@ class FacetPanel(QWidget):
         self.leaves[(key, value)].setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
     def describe(self) -> str:
-        """The ticked filters in words, for the status line."""
-        names = [self.leaves[(k, v)].data(0, LABEL_ROLE) for k, vs in self.filters().items() for v in vs]
+        """The ticked filters in words, for the count line: a fully ticked region or cohort by its own name
+        ("North West"), not its eleven ICSs."""
+        names: list[str] = []
+        covered: set[tuple[str, str]] = set()
+        for item in self.parents.values():
+            children = [item.child(i) for i in range(item.childCount())]
+            if children and all(c.checkState(0) == Qt.CheckState.Checked for c in children):
+                names.append(item.data(0, LABEL_ROLE))
+                covered.update(tuple(c.data(0, KEY_ROLE)) for c in children)
+        names += [self.leaves[(k, v)].data(0, LABEL_ROLE) for k, vs in self.filters().items() for v in vs
+                  if (k, v) not in covered]
         return ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..library import Library
 from ..model import FIELD_LABELS
+from . import screen
 from .workers import Runner
 
 COLUMNS = ("When", "Who", "What", "Fields changed", "Note")
@@ -31,7 +32,7 @@ class HistoryDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # closed dialogs are freed (10.8)
         self.setWindowTitle(f"History: {title}")
         self.setAccessibleName(self.windowTitle())
-        self.resize(900, 420)
+        screen.fit(self, 900, 420)  # never larger than the screen (issue 10)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setAccessibleName("Changes to this case study, oldest first")
         self.table.setHorizontalHeaderLabels(COLUMNS)

@@ -31,6 +31,7 @@ from ..importers import ImportItem
 from ..library import Library
 from ..model import FIELD_LABELS, normalise
 from ..vocab import vocabularies
+from . import screen
 from .merge_view import MergeView, plain
 from .workers import Runner
 
@@ -103,7 +104,7 @@ class ImportReportDialog(QDialog):
         self.outcomes: dict[int, str] = {}
         self.setWindowTitle("Import report")
         self.setAccessibleName("Import report")
-        self.resize(1000, 620)
+        screen.fit(self, 1000, 620)  # never larger than the screen (issue 10)
         imported, refused = report.get("imported", []), report.get("refused", [])
         dups, warnings = report.get("duplicates", []), report.get("warnings", [])
         cancelled = (" The import was cancelled; nothing from it was kept (an import is saved whole or not at all)."

@@ -10,13 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QToolButton,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ..history import Changes
 from ..library import Library
+from . import keyboard, screen, theme
 from .actions import make_actions
 from .commands import CommandsMixin, dropped_paths
 from .coverage import CoverageView
@@ -40,12 +43,7 @@ from .review_menu import merge_dropped, returned_paths
 from .settings import Settings
 from .workers import Runner, SearchController
 
-NHS_BLUE = "#005EB8"
-STYLE = f"""
-QTableView::item:selected, QTreeView::item:selected, QListView::item:selected {{ background: {NHS_BLUE}; color: white; }}
-QTabBar::tab:selected {{ color: {NHS_BLUE}; }}
-QLineEdit#search {{ padding: 4px; border: 2px solid {NHS_BLUE}; border-radius: 3px; }}
-"""
+NHS_BLUE = theme.BLUE
 
 
 class ChangeBridge(QObject):
@@ -75,7 +73,7 @@ class MainWindow(CommandsMixin, QMainWindow):
         self.drafts_prompt: Any = None
         self.setWindowTitle(f"Curator — {library.folder}")
         self.setAcceptDrops(True)
-        self.setStyleSheet(STYLE)
+        theme.apply(QApplication.instance())  # colours and the one focus ring (theme.py), app-wide
         self.actions_ = make_actions(self)
         self._build()
         self._menus()
@@ -94,6 +92,8 @@ class MainWindow(CommandsMixin, QMainWindow):
         self.refresh_saved_searches()
         self.refresh_undo()
         self.search.request(immediate=True)
+        keyboard.install(self)  # Tab order, F6 panes, announcements, short Undo/Redo labels
+        self.search_box.setFocus()
         if ask_about_drafts:
             self.offer_drafts()
 
@@ -108,18 +108,24 @@ class MainWindow(CommandsMixin, QMainWindow):
         self.search_box.setToolTip("Type to search as you go; Esc clears; Ctrl+Shift+S saves the search")
         self.search_box.textChanged.connect(lambda text: self.search.request(query=text))
         self.search_box.installEventFilter(self)
-        self.suggestion = QLabel()
-        self.suggestion.setAccessibleName("Did you mean")
-        self.suggestion.linkActivated.connect(self.search_box.setText)
+        self.suggestion = QLabel()  # a link Tab reaches and Enter follows; its name is its text
+        self.suggestion.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+                                                | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.suggestion.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.suggestion.linkActivated.connect(self.take_suggestion)
+        self.suggestion.installEventFilter(self)  # Enter or Space on the focused link takes the suggestion
         self.suggestion.hide()
-        self.count_label = QLabel("Loading…")
-        self.count_label.setAccessibleName("Number of matching case studies")
+        self.count_label = QLabel("Loading…")  # no fixed accessible name: a screen reader reads the count itself
+        self.count_label.setAccessibleDescription("Number of matching case studies")
+        self.count_label.setWordWrap(True)  # a long filter description wraps instead of squeezing the filters
+        self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.results = ResultsView()
         self.results.selectionModel().currentRowChanged.connect(lambda *_: self.load_selected())
         self.results.doubleClicked.connect(lambda *_: self.edit_selected())
         self.results.activated.connect(lambda *_: self.edit_selected())
         self.results.customContextMenuRequested.connect(self.results_menu)
         self.preview = PreviewPane()
+        self.preview.anchorClicked.connect(self.welcome_link)
         middle = QWidget()
         box = QVBoxLayout(middle)
         box.setContentsMargins(0, 0, 0, 0)
@@ -129,22 +135,26 @@ class MainWindow(CommandsMixin, QMainWindow):
         line.addWidget(self.suggestion)
         box.addLayout(line)
         box.addWidget(self.results, 1)
+        # filters | (results | preview); below screen.NARROW the preview goes under the results
+        self.content_split = QSplitter(Qt.Orientation.Horizontal)
+        self.content_split.addWidget(middle)
+        self.content_split.addWidget(self.preview)
+        self.content_split.setStretchFactor(0, 1)
+        self.content_split.setChildrenCollapsible(False)
+        self.content_split.setSizes([770, 340])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.facets)
-        self.splitter.addWidget(middle)
-        self.splitter.addWidget(self.preview)
+        self.splitter.addWidget(self.content_split)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([250, 770, 340])
+        self.splitter.setCollapsible(0, False)  # the filters pane never collapses (issue 10, point 15)
+        self.splitter.setSizes([250, 1110])
         self.coverage = CoverageView(self.library, self.runner)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Views")
         self.tabs.addTab(self.splitter, "Case studies")
         self.tabs.addTab(self.coverage, "Coverage")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
-        QWidget.setTabOrder(self.search_box, self.results)
-        QWidget.setTabOrder(self.results, self.preview)
-        QWidget.setTabOrder(self.preview, self.facets.saved)
-        QWidget.setTabOrder(self.facets.saved, self.facets.tree)
         self.statusBar().showMessage(f"Library: {self.library.folder}"  # a read-only or full disk is said here
                                      + "".join(f". {w}" for w in getattr(self.library, "warnings", [])))
 
@@ -212,6 +222,8 @@ class MainWindow(CommandsMixin, QMainWindow):
             text += f" · filtered by {self.facets.describe()}"
         if result.get("notice"):
             text += f" · {result['notice']}"
+        if self.library_is_empty(result):
+            text = "This library is empty: import case studies (Ctrl+I) or load the demo ones."
         self.count_label.setText(text)
         suggestion = result.get("suggestion")
         self.suggestion.setVisible(bool(suggestion))
@@ -219,9 +231,16 @@ class MainWindow(CommandsMixin, QMainWindow):
             from html import escape
 
             self.suggestion.setText(f"Did you mean <a href='{escape(suggestion)}'>{escape(suggestion)}</a>?")
+            self.suggestion.setAccessibleName(f"Did you mean {suggestion}?")
+            self.suggestion.setProperty("suggested", suggestion)
+        self.announcer.say(text + (f". Did you mean {suggestion}?" if suggestion else ""))
         if not self.results.select_id(keep):
             if self.results.results.rows:
                 self.results.selectRow(0)  # the first hit, never a record the list no longer shows (10.2)
+            elif self.library_is_empty(result):
+                self.preview.show_welcome(self.library.folder)
+                self.current_record = None
+                self.update_record_actions()
             else:
                 self.preview.show_empty("No case study matches. Clear the filters (Ctrl+Shift+L) or try other "
                                         "words.")
@@ -241,8 +260,30 @@ class MainWindow(CommandsMixin, QMainWindow):
     def clear_search(self) -> None:
         self.search_box.clear()
 
+    def take_suggestion(self, text: str) -> None:
+        self.search_box.setText(text)
+        self.search_box.setFocus()
+
+    def library_is_empty(self, result: dict[str, Any]) -> bool:
+        """No case study at all (not merely none matching): the window welcomes instead of 'clear the filters'."""
+        return not result.get("total") and not self.search_box.text().strip() and not self.facets.filters() \
+            and not self.library.count()
+
+    def welcome_link(self, url: Any) -> None:
+        """The welcome page's links: import files, or fill this empty library with the demo case studies."""
+        if url.toString() == "curator:import":
+            self.actions_["import"].trigger()
+        elif url.toString() == "curator:demo" and not self.library.count():
+            from ..demo import load_demo
+
+            self.runner.write(load_demo, self.library)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         """Esc in the search box clears it (and Down moves into the results, for keyboard users)."""
+        if watched is self.suggestion and event.type() == QEvent.Type.KeyPress and event.key() in (  # type: ignore[attr-defined]
+                Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.take_suggestion(str(self.suggestion.property("suggested") or ""))
+            return True
         if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
             key = event.key()  # type: ignore[attr-defined]
             if key == Qt.Key.Key_Escape and self.search_box.text():
@@ -330,17 +371,38 @@ class MainWindow(CommandsMixin, QMainWindow):
         geometry = self.settings.state("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            screen.keep_on_screen(self)  # remembered on a larger screen: shrink to this one
         else:
-            self.resize(1360, 820)
-        for key, widget in (("window/state", self), ("window/splitter", self.splitter)):
+            screen.fit(self, 1360, 820)
+        for key, widget in (("window/state", self), ("window/splitter", self.splitter),
+                            ("window/content", self.content_split)):
             state = self.settings.state(key)
             if state is not None:
                 widget.restoreState(state)
+        self.fit_panes()
+
+    def fit_panes(self) -> None:
+        """Below ``screen.NARROW`` logical px the preview sits under the results, so the filters keep their width."""
+        narrow = self.width() < screen.NARROW
+        wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        if self.content_split.orientation() != wanted:
+            self.content_split.setOrientation(wanted)
+            total = self.content_split.height() if narrow else self.content_split.width()
+            self.content_split.setSizes([max(1, total * 3 // 5), max(1, total * 2 // 5)])
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        screen.keep_on_screen(self)  # now the frame (title bar) is known too
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.fit_panes()
 
     def save_state(self) -> None:
         self.settings.set_state("window/geometry", self.saveGeometry())
         self.settings.set_state("window/state", self.saveState())
         self.settings.set_state("window/splitter", self.splitter.saveState())
+        self.settings.set_state("window/content", self.content_split.saveState())
         self.settings.remember_library(self.library.folder)
         self.settings.sync()
 

@@ -16,8 +16,10 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from ..render import markdown_to_html
 from ..vocab import vocabularies
 from ..workflow import STATUS_LABELS
+from . import theme
 
-NHS_BLUE = "#005EB8"
+NHS_BLUE = theme.BLUE
+GREY = theme.SECONDARY  # meta lines: 4.5:1 or better on the pane (theme.PAIRS)
 
 
 def render_markdown(text: str, demote: int = 0) -> str:
@@ -58,12 +60,12 @@ def record_html(record: dict[str, Any]) -> str:
     if record.get("year"):
         meta.append(_esc(record["year"]))
     parts = [f"<h2 style='color:{NHS_BLUE}'>{_esc(record.get('title'))}</h2>",
-             f"<p style='color:#4c6272'>{' · '.join(meta)}</p>"]
+             f"<p style='color:{GREY}'>{' · '.join(meta)}</p>"]
     tags = [("Clinical areas", _labels(record.get("clinical_areas") or [], vocab.areas)),
             ("Population groups", _labels(record.get("population_groups") or [], vocab.groups)
              + list(record.get("local_groups") or [])),
             ("Action areas", _labels(record.get("action_areas") or [], vocab.actions))]
-    rows = "".join(f"<tr><td style='padding-right:8px;color:#4c6272'>{name}</td><td>{_esc('; '.join(values))}</td></tr>"
+    rows = "".join(f"<tr><td style='padding-right:8px;color:{GREY}'>{name}</td><td>{_esc('; '.join(values))}</td></tr>"
                    for name, values in tags if values)
     if rows:
         parts.append(f"<table>{rows}</table>")
@@ -88,7 +90,7 @@ def record_html(record: dict[str, Any]) -> str:
         consent = "may be published" if record.get("contact_consent") else "not for publication"
         who = ", ".join(_esc(contact.get(k)) for k in ("name", "role", "email", "phone") if contact.get(k))
         parts += ["<h3>Contact</h3>", f"<p>{who} <i>({consent})</i></p>"]
-    parts.append(f"<p style='color:#768692'>{_esc(record.get('id'))} · updated {_esc(record.get('updated'))}</p>")
+    parts.append(f"<p style='color:{GREY}'>{_esc(record.get('id'))} · updated {_esc(record.get('updated'))}</p>")
     return "\n".join(parts)
 
 
@@ -109,7 +111,19 @@ class PreviewPane(QTextBrowser):
 
     def show_empty(self, message: str = "Select a case study to read it here.") -> None:
         self.record = None
-        self.setHtml(f"<p style='color:#768692'>{_esc(message)}</p>")
+        self.setHtml(f"<p style='color:{GREY}'>{_esc(message)}</p>")
+
+    def show_welcome(self, folder: Any) -> None:
+        """An empty library: what to do first, and where the library lives (links: Tab, then Enter)."""
+        self.record = None
+        self.setHtml(
+            f"<h2 style='color:{NHS_BLUE}'>Welcome to Curator</h2>"
+            "<p>This library has no case studies yet. To start:</p><ul>"
+            "<li><a href='curator:import'>Import case studies</a> from .docx, .json, .jsonl or .csv files "
+            "(Ctrl+I, or drop files on the window);</li>"
+            "<li>write one with <b>New case study</b> (Ctrl+N);</li>"
+            "<li>or <a href='curator:demo'>load the 28 demo case studies</a> to try Curator out.</li></ul>"
+            f"<p style='color:{GREY}'>The library is the folder {_esc(folder)}. Nothing leaves this computer.</p>")
 
     def loadResource(self, kind: int, url: Any) -> Any:  # noqa: N802 - Qt override
         """Never fetch anything from a URL the text names."""

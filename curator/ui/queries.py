@@ -31,20 +31,46 @@ def search_service(library: Library) -> Any | None:
 PAGE = 20
 #: Rows per page when the box is empty (browsing the library, newest first: nothing to rank, so a longer page).
 BROWSE_PAGE = 200
+#: Filter keys whose facet counts are disjunctive (OR within a facet): the facets each one counts for.
+#: Regions and their ICSs are one facet (ticking a region ticks its ICSs).
+DISJUNCTIVE = {"ics": ("ics", "region"), "region": ("ics", "region"), "area": ("clinical_areas",),
+               "group": ("population_groups",), "status": ("status",)}
 
 
 def page_size(query: str) -> int:
     return PAGE if (query or "").strip() else BROWSE_PAGE
 
 
-def run_search(library: Library, query: str, filters: dict[str, list[str]] | None = None, limit: int = PAGE,
-               offset: int = 0, facets: bool = True) -> dict[str, Any]:
-    """The search contract's result dict for one page, from the as-you-type path or the SQL fallback."""
+def _search(library: Library, query: str, clean: dict[str, list[str]], limit: int, offset: int = 0,
+            facets: bool = True) -> dict[str, Any]:
     service = search_service(library)
-    clean = {k: list(v) for k, v in (filters or {}).items() if v}
     if service is not None:
         return service.quick(query, limit=limit, filters=clean or None, offset=offset, facets=facets)
     return fallback_search(library, query, clean, limit, offset)
+
+
+def run_search(library: Library, query: str, filters: dict[str, list[str]] | None = None, limit: int = PAGE,
+               offset: int = 0, facets: bool = True) -> dict[str, Any]:
+    """The search contract's result dict for one page, from the as-you-type path or the SQL fallback.
+
+    Facet counts are disjunctive within a facet: with Midlands ticked, London's count is what ticking London
+    too would add, not "(0)". Each ticked facet's counts come from the same search without that facet's filter.
+    """
+    clean = {k: list(v) for k, v in (filters or {}).items() if v}
+    result = _search(library, query, clean, limit, offset, facets)
+    if not facets:
+        return result
+    groups: dict[tuple[str, ...], set[str]] = {}
+    for key in clean:
+        if key in DISJUNCTIVE:
+            groups.setdefault(DISJUNCTIVE[key], set()).add(key)
+    for facet_keys, filter_keys in groups.items():
+        others = {k: v for k, v in clean.items() if k not in filter_keys and
+                  not (set(DISJUNCTIVE.get(k, ())) & set(facet_keys))}
+        wider = _search(library, query, others, 1)
+        for facet in facet_keys:
+            result.setdefault("facets", {})[facet] = (wider.get("facets") or {}).get(facet, {})
+    return result
 
 
 def _where(query: str, filters: dict[str, list[str]]) -> tuple[str, list[Any]]:

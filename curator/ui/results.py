@@ -31,6 +31,8 @@ COLUMNS = (("title", "Title"), ("ics", "ICS"), ("region", "Region"), ("areas", "
            ("status", "Status"), ("updated", "Updated"))
 ID_ROLE = Qt.ItemDataRole.UserRole
 SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what a column sorts by: Status in workflow order, not A–Z
+WORKFLOW_ORDER = {status: n for n, status in enumerate(STATUS_LABELS)}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -71,6 +73,10 @@ class ResultsModel(QAbstractTableModel):
             return row["id"]
         if role == SNIPPET_ROLE:
             return row.get("snippet", "")
+        if role == SORT_ROLE:
+            if key == "status":
+                return WORKFLOW_ORDER.get(row.get("status", ""), len(WORKFLOW_ORDER))
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if key == "ics":
                 return row.get("ics_label", "")
@@ -106,11 +112,12 @@ class TitleDelegate(QStyledItemDelegate):
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
         doc.setDocumentMargin(2)
-        lines = f"<div><b>{title}</b></div>"
+        ink = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        lines = f"<div style='color:{ink.name()}'><b>{title}</b></div>"  # white on the blue selection
         if snippet and snippet.replace("<b>", "").replace("</b>", "") != html.escape(plain):
             lines += f"<div style='color:{grey.name()}'>{snippet}</div>"
         elif snippet:
-            lines = f"<div>{snippet.replace('<b>', '<b><u>').replace('</b>', '</u></b>')}</div>"
+            lines = f"<div style='color:{ink.name()}'>{snippet.replace('<b>', '<b><u>').replace('</b>', '</u></b>')}</div>"
         doc.setHtml(lines)
         return doc  # no wrapping: one line each, clipped at the cell's edge
 
@@ -141,6 +148,7 @@ class ResultsView(QTableView):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.results)
         self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setSortRole(SORT_ROLE)
         self.setModel(self.proxy)
         self.setItemDelegateForColumn(0, TitleDelegate(self))
         self.setSortingEnabled(True)
@@ -148,6 +156,7 @@ class ResultsView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # Tab leaves the list (arrows move in it): no keyboard trap
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.setShowGrid(False)
@@ -163,6 +172,7 @@ class ResultsView(QTableView):
             self.setColumnWidth(column, metrics.horizontalAdvance(sample) + 14)
         header.setMinimumSectionSize(metrics.horizontalAdvance("Title") + 24)
         self.setAccessibleName("Search results")
+        self.setObjectName("results")  # theme: the item focus ring applies to this table
         self.setToolTip("Case studies matching the search; Enter opens one in the editor")
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 

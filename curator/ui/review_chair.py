@@ -43,6 +43,7 @@ from ..review import rubric as rubric_mod
 from ..review import scoring
 from ..review import summary as summary_mod
 from ..workflow import STATUS_LABELS
+from . import screen
 from .errors import ErrorReporter
 from .review_sources import reviews_html
 from .workers import Runner, ScopedRunner
@@ -54,6 +55,8 @@ SUMMARY_COLUMNS = ("Rank", "Title", "n", "Weighted mean", "Median", "Spread", "R
                    "Decision")
 PROGRESS_COLUMNS = ("Reviewer", "Assigned", "Submitted", "Drafts", "Outstanding", "Late")
 DECISION_WORDS = {"accept": "Accept", "reject": "Reject", "revise": "Revise (send back for changes)"}
+#: Alt+A / Alt+J / Alt+V, so none clashes with Alt+R for the Reason (mnemonics are unique per dialog)
+DECISION_MNEMONICS = {"accept": "&Accept", "reject": "Re&ject", "revise": "Re&vise (send back for changes)"}
 
 
 class SortItem(QTableWidgetItem):
@@ -143,12 +146,12 @@ class DecisionDialog(QDialog):
         row = QHBoxLayout()
         self.choice = QButtonGroup(self)
         for decision, word in DECISION_WORDS.items():
-            button = QRadioButton(word.replace("Revise", "Re&vise") if decision == "revise" else "&" + word)
+            button = QRadioButton(DECISION_MNEMONICS.get(decision, "&" + word))  # unique in the dialog: A, J, V; S is Reason
             button.setProperty("decision", decision)
             self.choice.addButton(button)
             row.addWidget(button)
         box.addLayout(row)
-        label = QLabel("Rea&son (kept in the case study's history; required):")  # R is Reject
+        label = QLabel("Rea&son (kept in the case study's history; required):")  # Alt+S: A, J and V are the decisions
         self.reason = QPlainTextEdit()
         self.reason.setTabChangesFocus(True)
         self.reason.setAccessibleName("Reason for the decision")
@@ -203,7 +206,7 @@ class ChairWindow(QMainWindow):
         self.dialog: DecisionDialog | None = None
         self.setWindowTitle(f"Curator — panel summary and decisions — {library.folder}")
         self._build()
-        self.resize(1360, 840)
+        screen.fit(self, 1360, 840)  # never larger than the screen (issue 10)
         self.refresh()
 
     def _build(self) -> None:

@@ -50,7 +50,7 @@ def _taken(window: QMainWindow) -> set[str]:
 def install_review_menu(main_window: Any) -> QMenu:
     """Add the Review menu; the windows it opens use the main window's library, worker pools and error dialogs."""
     taken = _taken(main_window)
-    menu = main_window.menuBar().addMenu("Re&view")
+    menu = main_window.menuBar().addMenu("Revie&w")
     actions: dict[str, QAction] = {}
     for name, text, key, fallback, tip in ENTRIES:
         action = QAction(text, main_window)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import CuratorError
 from ..review import rubric as rubric_mod
+from . import screen
 from .errors import ErrorReporter
 from .review_sources import STATE_LABELS, LibrarySource, PackSource, case_html, reviews_html
 from .workers import Runner, ScopedRunner
@@ -158,7 +159,7 @@ class ScoringWindow(QMainWindow):
         self.setStyleSheet(STYLE)
         self._build(review_mode)
         self._actions()
-        self.resize(1280, 820)
+        screen.fit(self, 1280, 820)  # never larger than the screen (issue 10)
         self.runner.read(source.reviewers, on_done=self._reviewers_loaded)
 
     # -- layout ----------------------------------------------------------------------------------------
@@ -187,6 +188,7 @@ class ScoringWindow(QMainWindow):
         self.form = QWidget()
         self.form_box = QVBoxLayout(self.form)
         self.rubric_label = QLabel()
+        self.rubric_label.setWordWrap(True)  # fits a 960 px (200%) screen without a sideways scroll
         self.form_box.addWidget(self.rubric_label)
         self.rows_box = QVBoxLayout()
         self.form_box.addLayout(self.rows_box)
@@ -225,7 +227,6 @@ class ScoringWindow(QMainWindow):
         buttons.addStretch(1)
         buttons.addWidget(self.draft_button)
         buttons.addWidget(self.submit_button)
-        self.form_box.addLayout(buttons)
         self.others_box = QGroupBox("Other reviewers' scores")
         others_layout = QVBoxLayout(self.others_box)
         self.others = QLabel()
@@ -247,6 +248,7 @@ class ScoringWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.addLayout(top)
         outer.addWidget(self.splitter, 1)
+        outer.addLayout(buttons)  # below the scrolled form: Save draft and Submit are always on screen
         self.setCentralWidget(central)
         self.statusBar().showMessage("Loading…")
 
@@ -425,9 +427,10 @@ class ScoringWindow(QMainWindow):
         self.saved.emit(result)
 
     def _refused(self, err: BaseException, draft: bool) -> None:
-        if isinstance(err, CuratorError):
-            self.problem.setText(f"⚠ {err}")
-            self.statusBar().showMessage("Not saved: " + str(err), 8000)
+        if isinstance(err, CuratorError):  # one message, beside the form (not also the status bar and a box)
+            self.problem.setText(f"⚠ Not saved: {err}")
+            self.statusBar().clearMessage()
+            return
         self.reporter.report(err, "Saving the draft" if draft else "Submitting")
 
     def _may_leave(self) -> bool:

@@ -142,7 +142,7 @@ def case_html(record: dict[str, Any]) -> str:
         items = [i.get("action", "") if isinstance(i, dict) else i for i in record.get(field) or []]
         if items:
             parts += [f"<h3>{heading}</h3>", "<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in items) + "</ul>"]
-    parts.append(f"<p style='color:#768692'>{_esc(record.get('id'))}</p>")
+    parts.append(f"<p style='color:#4C6272'>{_esc(record.get('id'))}</p>")
     return "\n".join(parts)
 
 

@@ -34,7 +34,8 @@ def test_ticking_a_facet_narrows_the_list_and_counts_follow(qtbot, window, demo_
         window.facets.tick("status", "published")
     rows = window.results.results.rows
     assert len(rows) == published and {r["status"] for r in rows} == {"published"}
-    assert "Draft (0)" in window.facets.leaves[("status", "draft")].text(0)
+    drafts = demo_library.list_records(status="draft")["total"]  # disjunctive: what ticking Draft too adds
+    assert f"Draft ({drafts})" in window.facets.leaves[("status", "draft")].text(0)
 
 
 def test_only_the_newest_search_answer_is_shown(qtbot, window):
@@ -86,12 +87,12 @@ def test_coverage_cell_filters_the_list(qtbot, window, demo_library):
 
 def test_layout_and_library_are_remembered(qtbot, demo_library, settings):
     first = make_window(qtbot, demo_library, settings)
-    first.splitter.setSizes([200, 700, 300])
+    first.splitter.setSizes([230, 570])  # filters | results and preview (stacked or side by side)
     sizes = first.splitter.sizes()
     first.close()
     second = make_window(qtbot, demo_library, settings)
     restored = second.splitter.sizes()
-    assert (restored[0], restored[2]) == (sizes[0], sizes[2])  # the middle pane takes whatever width is left
+    assert restored[0] == sizes[0]  # the results and preview take whatever width is left
     assert settings.state("window/geometry") is not None
     assert settings.recent_libraries()[0] == str(demo_library.folder)
     second.close()
