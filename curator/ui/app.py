@@ -101,8 +101,13 @@ def _screenshot(app: QApplication, window: MainWindow, args: argparse.Namespace)
             if rows == 0:  # an empty library: nothing to select, so nothing more will load
                 QTimer.singleShot(150, lambda: save(window))
                 return
-            window.results.selectRow(min(1, rows - 1))
+            target = window.results.ids()[min(1, rows - 1)]
+            shown = window.current_record is not None and window.current_record.get("id") == target
+            if shown:  # already selected and shown (a one-record library): nothing more will load
+                QTimer.singleShot(150, lambda: save(window))
+                return
             _after(window.recordShown, lambda: save(window))
+            window.results.selectRow(min(1, rows - 1))
         elif args.view == "coverage":
             _after(window.coverage.loaded, lambda: save(window))
             window.tabs.setCurrentIndex(1)

@@ -51,3 +51,15 @@ def test_screenshot_without_a_display_writes_a_png(tmp_path):
     result = _run(["--library", str(tmp_path / "lib"), "--screenshot", str(out)])
     assert result.returncode == 0, result.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_screenshot_of_a_one_record_library_does_not_wait_for_ever(tmp_path, sample_record):
+    from curator.library import Library
+
+    lib = Library.open(tmp_path / "lib", daily_backup=False)
+    lib.create(sample_record)
+    lib.close()
+    out = tmp_path / "one.png"
+    result = _run(["--library", str(tmp_path / "lib"), "--screenshot", str(out)])
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
