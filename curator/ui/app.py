@@ -90,6 +90,9 @@ def _screenshot(app: QApplication, window: MainWindow, args: argparse.Namespace)
     result: dict[str, int] = {"code": 0}
 
     def save(widget: QWidget) -> None:
+        limit = getattr(window, "screenshot_limit", None)
+        if limit is not None:
+            limit.stop()
         if not widget.grab().save(str(out), "PNG"):
             print(f"curator-app: error: cannot write {out}", file=sys.stderr)
             result["code"] = 1
@@ -137,11 +140,18 @@ def _screenshot(app: QApplication, window: MainWindow, args: argparse.Namespace)
             QTimer.singleShot(150, loaded)
 
     def give_up() -> None:  # a screenshot that cannot load must end, never hang a script or CI
+        if not window.isVisible():  # that run is over (its window closed)
+            return
         print(f"curator-app: error: the {args.view} view did not load within {SCREENSHOT_LIMIT_S} s",
               file=sys.stderr)
         app.exit(1)
 
-    QTimer.singleShot(SCREENSHOT_LIMIT_S * 1000, give_up)
+    # owned by the window, so it dies with it: a pending give-up must never end a later run's event loop
+    limit = QTimer(window)
+    limit.setSingleShot(True)
+    limit.timeout.connect(give_up)
+    limit.start(SCREENSHOT_LIMIT_S * 1000)
+    window.screenshot_limit = limit  # type: ignore[attr-defined]
     done: list[bool] = []
     window.resultsShown.connect(answered)
     if args.query:

@@ -36,13 +36,14 @@ from ..errors import CuratorError
 from ..library import Library
 from ..review import assign as assign_mod
 from ..review import scoring
+from . import theme
 from .review_common import button, enter_presses, warn
 from .workers import Runner
 
 HELD, NEW, NONE, REMOVE = "held", "new", "none", "remove"
 WORDS = {HELD: "● assigned", NEW: "✓ proposed", REMOVE: "✕ to remove", NONE: ""}
-COLOURS = {HELD: "#DCE9F5", NEW: "#D5F0DD", REMOVE: "#F8D7DA"}
-CONFLICT = QColor("#FFF1C2")
+COLOURS = {HELD: theme.ASSIGN_HELD, NEW: theme.ASSIGN_NEW, REMOVE: theme.ASSIGN_REMOVE}
+CONFLICT = QColor(theme.HIGHLIGHT)
 Key = tuple[str, str]
 
 

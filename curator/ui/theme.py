@@ -34,6 +34,9 @@ REGION_GAP_BG = "#E8CFC5"  # coverage: a region with none in an area
 FOCUS_BG = "#E8F1FA"  # scoring: the focused criterion's fill
 HIGHLIGHT = "#FFF1C2"  # chair: a flagged row (with a symbol and a word, never colour alone)
 DIFF = "#FFF4C2"  # import report: a value that differs from the library's
+ASSIGN_HELD = "#DCE9F5"  # assignment table: already assigned (with "● assigned", never colour alone)
+ASSIGN_NEW = "#D5F0DD"  # assignment table: proposed ("✓ proposed")
+ASSIGN_REMOVE = "#F8D7DA"  # assignment table: to be removed ("✕ to remove")
 
 COLOURS = {name: value for name, value in globals().items() if name.isupper() and isinstance(value, str)
            and value.startswith("#")}
@@ -44,7 +47,8 @@ PAIRS: list[tuple[str, str, str, str]] = [
       (("fields", BASE), ("window", WINDOW), ("alternate rows", ALT_BASE), ("region rows", REGION_BG),
        ("focused criterion", FOCUS_BG), ("flagged rows", HIGHLIGHT), ("changed values", DIFF),
        ("gap cells", GAP_BG), ("region gap cells", REGION_GAP_BG), ("light heat cells", HEAT_1),
-       ("mid heat cells", HEAT_2)) for fg in (TEXT, BLACK)],
+       ("mid heat cells", HEAT_2), ("assigned cells", ASSIGN_HELD), ("proposed cells", ASSIGN_NEW),
+       ("cells to remove", ASSIGN_REMOVE)) for fg in (TEXT, BLACK)],
     *[(SECONDARY, bg, "secondary text, zero counts, placeholder", "text")
       for bg in (BASE, WINDOW, ALT_BASE, REGION_BG, FOCUS_BG, HIGHLIGHT)],
     (WHITE, BLUE, "selected row text", "text"),
