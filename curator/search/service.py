@@ -206,12 +206,12 @@ class SearchService(IndexSync):
         return self._guarded(lambda: self._search(query or "", filters, limit, offset))
 
     def quick(self, query: str, limit: int = 20, filters: dict[str, list[str]] | None = None, offset: int = 0,
-              facets: bool = False) -> dict[str, Any]:
+              facets: bool = False, suggest: bool = False) -> dict[str, Any]:
         """As-you-type: what ``search`` finds for the same text (the same exact total and order), a page of
-        ``limit`` rows from ``offset``; facet counts only when asked for, no "did you mean"."""
+        ``limit`` rows from ``offset``; facet counts and "did you mean" (only when nothing matches) when asked."""
         limit, offset = _page(limit, offset)
         return self._guarded(lambda: self._search(query or "", filters, limit, offset, facets=facets,
-                                                  suggest=False))
+                                                  suggest=suggest))
 
     def _filter(self, filters: dict[str, list[str]] | None) -> wq.Query | None:
         parts = []

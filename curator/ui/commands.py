@@ -235,14 +235,14 @@ class CommandsMixin:
                     draft_key: str | None = None) -> EditorDialog:
         from .editor import EditorDialog
 
-        key = draft_key or case_id
+        key = case_id or draft_key  # one editor per case study; a new one by its draft
         if key and key in self.editors and self.editors[key].isVisible():
             self.editors[key].raise_()
             self.editors[key].activateWindow()
             return self.editors[key]
         editor = EditorDialog(self.library, self.runner, self.drafts, case_id, draft_fields, draft_key, self)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # ~8 MB each stayed in memory (10.8)
-        key = editor.draft_key
+        key = case_id or editor.draft_key
         self.editors[key] = editor
         editor.saved.connect(self.editor_saved)
         editor.finished.connect(lambda _r, k=key: self.editors.pop(k, None))

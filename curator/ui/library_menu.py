@@ -29,7 +29,7 @@ from ..search import saved as saved_mod
 from ..vocab import vocabularies
 from ..workflow import STATUS_LABELS
 from .publish_common import ask_folder, ask_save_path, show_result
-from .results import COLUMNS, ID_ROLE, ResultsModel
+from .results import COLUMNS, ID_ROLE, SORT_ROLE, ResultsModel
 from .workers import long_job
 
 #: Columns the chooser adds to the results (hidden until chosen): key, heading.
@@ -59,6 +59,9 @@ class ChooserModel(ResultsModel):
         key = ALL_COLUMNS[index.column()][0]
         if role == ID_ROLE:
             return row["id"]
+        if role == SORT_ROLE:  # the extra columns sort by what they show (case-blind for words)
+            shown = self.data(index, Qt.ItemDataRole.DisplayRole)
+            return shown.casefold() if isinstance(shown, str) else shown
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             value = row.get(key)
             if key == "actions":

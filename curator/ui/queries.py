@@ -45,7 +45,9 @@ def _search(library: Library, query: str, clean: dict[str, list[str]], limit: in
             facets: bool = True) -> dict[str, Any]:
     service = search_service(library)
     if service is not None:
-        return service.quick(query, limit=limit, filters=clean or None, offset=offset, facets=facets)
+        # the first page also asks for "did you mean" (computed only when nothing matches)
+        return service.quick(query, limit=limit, filters=clean or None, offset=offset, facets=facets,
+                             suggest=facets and offset == 0)
     return fallback_search(library, query, clean, limit, offset)
 
 

@@ -250,12 +250,17 @@ def test_step_10_and_11_score_and_decide_by_keyboard(qtbot, library, settings):
     chair.table.selectRow(0)
     decided = chair.shown_ids()[0]
     key(qtbot, Qt.Key.Key_D, CTRL)  # Record decision…
+    question = getattr(chair, "question", None)
+    if question is not None and question.isVisible():  # reviews outstanding: it asks first (No is the default)
+        activate(qtbot, question)
+        key(qtbot, Qt.Key.Key_Y, ALT)  # &Yes
+        qtbot.waitUntil(lambda: not question.isVisible(), timeout=5_000)
     qtbot.waitUntil(lambda: getattr(chair, "dialog", None) is not None and chair.dialog.isVisible(), timeout=5_000)
     dialog = chair.dialog
     activate(qtbot, dialog)
     key(qtbot, Qt.Key.Key_A, ALT)  # Accept (Alt+J reject, Alt+V revise)
     qtbot.waitUntil(lambda: dialog.decision() == "accept", timeout=5_000)  # a mnemonic clicks after a blink
-    key(qtbot, Qt.Key.Key_R, ALT)  # Reason
+    key(qtbot, Qt.Key.Key_S, ALT)  # Rea&son
     assert focused() is dialog.reason
     qtbot.keyClicks(focused(), "Strong evidence; panel agreed")
     with qtbot.waitSignal(chair.refreshed, timeout=10_000):
