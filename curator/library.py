@@ -119,6 +119,11 @@ class Library:
         self.folder = folder
         #: things the person opening the library should know (a skipped daily backup, a read-only folder)
         self.warnings: list[str] = []
+        from .location import location_risk
+
+        risk = location_risk(folder)  # OneDrive, SharePoint or a network share: SQLite's locking is unsafe there
+        if risk is not None:
+            self.warnings.append(risk.message(folder))
         self.read_only = recovery.is_read_only(folder)
         try:
             if not self.read_only:

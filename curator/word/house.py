@@ -208,6 +208,11 @@ def save_clean(document: Any, path: Path) -> int:
                 content = _scrub_settings(content)
             target.writestr(info.filename, content)
     path = Path(path)
+    from ..location import path_too_long
+
+    too_long = path_too_long(path)  # Windows refuses 260+ characters half-way; say so before writing anything
+    if too_long:
+        raise CuratorError(f"cannot write {path.name}: {too_long}")
     if not path.parent.exists():
         raise CuratorError(f"cannot write {path}: the folder {path.parent} does not exist")
     partial = path.with_name(path.name + ".partial")

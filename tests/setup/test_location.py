@@ -40,3 +40,12 @@ def test_paths_over_260_characters_are_explained_on_windows():
     message = path_too_long(long_path, platform="win32")
     assert message and "260" not in message.split("allows")[0] and "259" in message
     assert path_too_long(long_path, platform="linux") is None
+
+
+def test_opening_a_library_in_a_synced_folder_warns_on_the_command_line(tmp_path, capsys):
+    from tests.helpers import run_cli
+
+    folder = tmp_path / "OneDrive - NHS" / "Curator"
+    result = run_cli(capsys, "--library", str(folder), "--json", "list")
+    assert result.code == 0
+    assert "curator: warning:" in result.err and "OneDrive" in result.err and "backup copy" in result.err
