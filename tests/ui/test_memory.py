@@ -38,7 +38,7 @@ def test_an_editor_opened_and_closed_is_deleted(qtbot, window, demo_library):
     assert not any(shiboken6.isValid(e) for e in opened)
     assert window.editors == {}
     again = window.open_editor(ids[0])  # opening the same record again works after the old one is gone
-    assert again.isVisible() and window.editors[again.draft_key] is again
+    assert again.isVisible() and window.editors[ids[0]] is again  # one editor per case study, keyed by its id
 
 
 def test_history_and_import_report_dialogs_are_deleted_when_closed(qtbot, window, demo_library, tmp_path):
