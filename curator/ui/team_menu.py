@@ -7,29 +7,27 @@ linked; offline, it says so in the status bar and tries again later, without dia
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
 )
 
+from .. import merge
 from ..errors import CuratorError
+from ..model import FIELD_LABELS
 from ..team import sync
+from .merge_view import MergeView
 
 AUTO_SYNC_MS = 5 * 60 * 1000
 
@@ -75,7 +73,10 @@ class ConnectDialog(QDialog):
 
 
 class ConflictsDialog(QDialog):
-    """Each conflicting case study; per field mine | theirs | the choice; Resolve saves it (pushed next sync)."""
+    """Each conflicting case study in the same field-by-field merge view as a near-duplicate import (yours |
+    your colleague's | use | result); Resolve saves the result here, and the next sync sends it."""
+
+    WHOLE = "(the case study)"  # a delete against an edit: one choice for the whole case study
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -84,11 +85,8 @@ class ConflictsDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.cases = QListWidget()
         self.cases.setAccessibleName("Case studies in conflict")
-        self.fields = QTableWidget(0, 4)
-        self.fields.setHorizontalHeaderLabels(["Field", "Mine", "Theirs", "Keep"])
-        self.fields.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.fields.setAccessibleName("Fields changed on both sides")
-        self.fields.setTabKeyNavigation(False)
+        self.view = MergeView("Yours", "Your colleague's", field_labels=dict(FIELD_LABELS))
+        self.view.table.setTabKeyNavigation(False)
         self.message = QLabel()
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -96,10 +94,10 @@ class ConflictsDialog(QDialog):
         self.resolve_button.clicked.connect(self.resolve)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Changed here and by someone else since you last synced. Choose what to keep for "
+        layout.addWidget(QLabel("Changed here and by a colleague since you last synced. Choose what to use for "
                                 "each field; both versions stay in the history."))
         layout.addWidget(self.cases)
-        layout.addWidget(self.fields, 1)
+        layout.addWidget(self.view, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.cases.currentItemChanged.connect(lambda *_: self.show_case())
@@ -110,15 +108,15 @@ class ConflictsDialog(QDialog):
         self.items = sync.conflicts(self.window_.library)
         self.cases.clear()
         for item in self.items:
-            kind = {"fields": "", "deleted_theirs": " (deleted by someone else)",
-                    "deleted_mine": " (you deleted it; someone else edited it)"}[item["kind"]]
+            kind = {"fields": "", "deleted_theirs": " (deleted by a colleague)",
+                    "deleted_mine": " (you deleted it; a colleague edited it)"}[item["kind"]]
             QListWidgetItem(f"{item['title']}{kind}", self.cases)
         self.message.setText("" if self.items else "No conflicts: everything is in step.")
         self.resolve_button.setEnabled(bool(self.items))
         if self.items:
             self.cases.setCurrentRow(0)
         else:
-            self.fields.setRowCount(0)
+            self.view.set_records({}, {})
 
     def current(self) -> dict[str, Any] | None:
         row = self.cases.currentRow()
@@ -126,36 +124,29 @@ class ConflictsDialog(QDialog):
 
     def show_case(self) -> None:
         item = self.current()
-        rows = item["fields"] if item else []
-        if item and not rows:  # a delete against an edit: one choice for the whole case study
-            rows = [{"field": "(the case study)", "mine": "deleted" if item["kind"] == "deleted_mine" else "edited",
-                     "theirs": "deleted" if item["kind"] == "deleted_theirs" else "edited"}]
-        self.fields.setRowCount(len(rows))
-        for r, f in enumerate(rows):
-            for c, value in enumerate((f["field"], f["mine"], f["theirs"])):
-                text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-                cell = QTableWidgetItem(text)
-                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                self.fields.setItem(r, c, cell)
-            choice = QComboBox()
-            choice.addItems(["Mine", "Theirs"])
-            choice.setAccessibleName(f"Keep for {f['field']}")
-            self.fields.setCellWidget(r, 3, choice)
-
-    def choices(self) -> list[str]:
-        return [self.fields.cellWidget(r, 3).currentText().lower() for r in range(self.fields.rowCount())]
+        if item is None:
+            return
+        if item["fields"]:
+            names = [f["field"] for f in item["fields"]]
+            mine = {f["field"]: f["mine"] for f in item["fields"]}
+            theirs = {f["field"]: f["theirs"] for f in item["fields"]}
+        else:
+            names = [self.WHOLE]
+            mine = {self.WHOLE: "deleted" if item["kind"] == "deleted_mine" else "edited"}
+            theirs = {self.WHOLE: "deleted" if item["kind"] == "deleted_theirs" else "edited"}
+        self.view.set_records(mine, theirs, fields=names, keep_mine=tuple(names))  # yours until you choose
 
     def resolve(self) -> None:
         item = self.current()
         if item is None:
             return
-        picks = self.choices()
         if item["fields"]:
-            values = {f["field"]: (f["mine"] if pick == "mine" else f["theirs"])
-                      for f, pick in zip(item["fields"], picks, strict=True)}
-            job = (sync.resolve, self.window_.library, item["id"], None, values)
+            chosen = self.view.result()
+            job = (sync.resolve, self.window_.library, item["id"], None,
+                   {f["field"]: chosen.get(f["field"]) for f in item["fields"]})
         else:
-            job = (sync.resolve, self.window_.library, item["id"], picks[0], None)
+            take = "mine" if self.view.choice_for(self.WHOLE) == merge.MINE else "theirs"
+            job = (sync.resolve, self.window_.library, item["id"], take, None)
         self.window_.runner.write(*job, on_done=lambda _r: self.reload(), on_error=self._refused)
 
     def _refused(self, err: BaseException) -> None:

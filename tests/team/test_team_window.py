@@ -47,10 +47,13 @@ def test_sync_and_resolve_a_conflict_from_the_window(qtbot, tmp_path, team_url, 
         assert window.team.last["conflicts"] == [record["id"]]
         assert "conflict" in window.statusBar().currentMessage()
         dialog = window.team.show_conflicts()
-        qtbot.waitUntil(lambda: dialog.fields.rowCount() == 1, timeout=5_000)
-        assert dialog.fields.item(0, 1).text() == "Tom's summary."
-        assert dialog.fields.item(0, 2).text() == "Asha's summary."
-        dialog.fields.cellWidget(0, 3).setCurrentText("Theirs")
+        table = dialog.view.table  # the same merge view as a near-duplicate import
+        qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=5_000)
+        assert table.item(0, 1).text() == "Tom's summary."
+        assert table.item(0, 2).text() == "Asha's summary."
+        assert table.item(0, 4).text() == "Tom's summary."  # yours until you choose
+        table.cellWidget(0, 3).setCurrentIndex(1)  # Your colleague's
+        assert table.item(0, 4).text() == "Asha's summary."
         dialog.resolve_button.click()
         qtbot.waitUntil(lambda: not dialog.items, timeout=15_000)
         assert tom.get(record["id"])["summary"] == "Asha's summary."
