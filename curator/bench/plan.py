@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..search.parser import Node, parse_tree
+from ..search.query import join_long_forms
 from ..search.schema import analyse, packed
 from ..search.synonyms import abbreviations, tokens
 
@@ -97,31 +98,9 @@ def _phrase(toks: tuple[str, ...], expand: bool = True) -> Plan | None:
 
 
 def _join_long_forms(children: list[Node], parts: list[Plan | None]) -> list[Plan | None]:
-    """As ``search.query.Builder.join_long_forms``: consecutive words spelling an abbreviation also find it."""
-    abbrev = abbreviations()
-    plain = [c.kind == "word" and not c.prefix for c in children]
-    if sum(plain) < 2:
-        return parts
-    out: list[Plan | None] = []
-    i = 0
-    while i < len(children):
-        found = None
-        for length in range(min(abbrev.longest + 2, len(children) - i), 1, -1):
-            if not all(plain[i:i + length]) or parts[i] is None:
-                continue
-            toks = tuple(t for c in children[i:i + length] for t in tokens(c.text))
-            short = abbrev.abbreviation_of(toks)
-            if short:
-                found = (length, toks, short)
-                break
-        if found:
-            length, toks, short = found
-            out.append(("or", [("phrase", toks) if len(toks) > 1 else ("term", toks[0]), ("term", short)]))
-            i += length
-        else:
-            out.append(parts[i])
-            i += 1
-    return out
+    """``search.query.join_long_forms`` with plans: consecutive words spelling an abbreviation also find it."""
+    return join_long_forms(children, parts, lambda toks, short: (
+        "or", [("phrase", toks) if len(toks) > 1 else ("term", toks[0]), ("term", short)]))
 
 
 def plan_terms(p: Plan | None) -> set[str]:

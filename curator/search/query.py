@@ -78,31 +78,12 @@ class Builder:
 
     def join_long_forms(self, children: list[Node], parts: list[wq.Query | None]) -> list[wq.Query | None]:
         """Consecutive plain words that spell out an abbreviation ("blood pressure") also find it ("BP")."""
-        abbrev = abbreviations()
-        plain = [c.kind == "word" and not c.prefix for c in children]
-        if sum(plain) < 2:
-            return parts
-        out: list[wq.Query | None] = []
-        i = 0
-        while i < len(children):
-            found = None
-            for length in range(min(abbrev.longest + 2, len(children) - i), 1, -1):
-                if not all(plain[i:i + length]) or parts[i] is None:
-                    continue
-                toks = tuple(t for c in children[i:i + length] for t in tokens(c.text))
-                short = abbrev.abbreviation_of(toks)
-                if short:
-                    found = (length, toks, short)
-                    break
-            if found:
-                length, toks, short = found
-                self.marks.add(short)
-                out.append(wq.Or([_phrase("all", toks), wq.Term("all", short)]))
-                i += length
-            else:
-                out.append(parts[i])
-                i += 1
-        return out
+
+        def both(toks: tuple[str, ...], short: str) -> wq.Query:
+            self.marks.add(short)
+            return wq.Or([_phrase("all", toks), wq.Term("all", short)])
+
+        return join_long_forms(children, parts, both)
 
     def word(self, node: Node, fieldname: str) -> wq.Query | None:
         if node.prefix:
@@ -197,3 +178,33 @@ def compile_query(text: str, reader: Any) -> Parsed:
         boost = wq.Or([*(wq.Term("title", t) for t in sorted(builder.boost_terms)),
                        *(wq.Term("quick", w, boost=1.5) for w in sorted(builder.boost_words))])
     return Parsed(built, boost, builder.marks, builder.words, builder.notice)
+
+
+def join_long_forms(children: list[Node], parts: list[Any], both: Any) -> list[Any]:
+    """Walk ``children`` (with ``parts``, each child's compiled query); where consecutive plain words spell out
+    an abbreviation, put ``both(tokens, short)`` in place of their parts. Shared by the Whoosh query and the
+    benchmark's engine-neutral plans, so every engine expands the same words."""
+    abbrev = abbreviations()
+    plain = [c.kind == "word" and not c.prefix for c in children]
+    if sum(plain) < 2:
+        return parts
+    out: list[Any] = []
+    i = 0
+    while i < len(children):
+        found = None
+        for length in range(min(abbrev.longest + 2, len(children) - i), 1, -1):
+            if not all(plain[i:i + length]) or parts[i] is None:
+                continue
+            toks = tuple(t for c in children[i:i + length] for t in tokens(c.text))
+            short = abbrev.abbreviation_of(toks)
+            if short:
+                found = (length, toks, short)
+                break
+        if found:
+            length, toks, short = found
+            out.append(both(toks, short))
+            i += length
+        else:
+            out.append(parts[i])
+            i += 1
+    return out
