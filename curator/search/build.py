@@ -10,6 +10,7 @@ import os
 import pickle
 import queue as queue_mod
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -132,20 +133,10 @@ def _build_range(ix: Any, store: Store, upper: str | None, progress: ProgressFn,
     writer = tuned_writer(ix)
     done = 0
     try:
-        last = ""
-        while True:
-            if upper is None:
-                rows = store.query("SELECT id, version, data FROM case_studies WHERE deleted IS NULL AND id > ? "
-                                   "ORDER BY id LIMIT ?", (last, PAGE))
-            else:
-                rows = store.query("SELECT id, version, data FROM case_studies WHERE deleted IS NULL AND id > ? "
-                                   "AND id < ? ORDER BY id LIMIT ?", (last, upper, PAGE))
-            if not rows:
-                break
+        for rows in _pages(store, below=upper):
             for row in rows:
                 writer.add_document(**document(json.loads(row["data"]), row["version"]))
             done += len(rows)
-            last = rows[-1]["id"]
             progress(done + (helper.done() if helper else 0), total, "Indexing case studies for search")
             if cancel is not None and cancel.cancelled:
                 raise Cancelled()
@@ -232,16 +223,11 @@ def _build_upper(db_path: str, folder: str, upper: str, queue: Any) -> None:
             path.mkdir(parents=True, exist_ok=True)
             ix = windex.create_in(str(path), build_schema())
             writer = tuned_writer(ix)
-            done, last = 0, ""
-            while True:
-                rows = store.query("SELECT id, version, data FROM case_studies WHERE deleted IS NULL AND id >= ? "
-                                   "AND id > ? ORDER BY id LIMIT ?", (upper, last, PAGE))
-                if not rows:
-                    break
+            done = 0
+            for rows in _pages(store, from_=upper):
                 for row in rows:
                     writer.add_document(**document(json.loads(row["data"]), row["version"]))
                 done += len(rows)
-                last = rows[-1]["id"]
                 queue.put(("progress", done))
             writer.commit()
             ix.close()
@@ -268,3 +254,23 @@ def _adopt(folder: IndexFolder, name: str, ix: Any, part: Path) -> Any:
     shutil.rmtree(part, ignore_errors=True)
     ix.close()
     return folder.open(name)
+
+
+def _pages(store: Any, *, from_: str | None = None, below: str | None = None) -> Iterator[list[dict[str, Any]]]:
+    """The library's case studies in id order, a page at a time, optionally only ids ≥ ``from_`` or < ``below``
+    (the two halves a two-process build splits at)."""
+    last = ""
+    clauses, bounds = ["deleted IS NULL", "id > ?"], []
+    if from_ is not None:
+        clauses.append("id >= ?")
+        bounds.append(from_)
+    if below is not None:
+        clauses.append("id < ?")
+        bounds.append(below)
+    sql = f"SELECT id, version, data FROM case_studies WHERE {' AND '.join(clauses)} ORDER BY id LIMIT ?"
+    while True:
+        rows = store.query(sql, (last, *bounds, PAGE))
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["id"]
