@@ -10,8 +10,12 @@ from .conftest import make_window, settle
 
 
 def _select(qtbot, window, case_id):
-    with qtbot.waitSignal(window.recordShown, timeout=10_000):
-        window.results.select_id(case_id)
+    """Select a case study and wait until it is shown. The window selects the first hit by itself, so when that
+    is already the one asked for, selecting it again changes nothing and no new signal comes."""
+    qtbot.waitUntil(lambda: bool(window.results.ids()), timeout=10_000)
+    window.results.select_id(case_id)
+    qtbot.waitUntil(lambda: window.current_record is not None and window.current_record.get("id") == case_id,
+                    timeout=10_000)
 
 
 def _find(library, title_start):
