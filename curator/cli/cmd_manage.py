@@ -49,7 +49,7 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
         p.add_argument(flag, dest=dest, action="append", help="filter (repeat for OR)")
     p.set_defaults(func=cmd_export_search)
 
-    saved = groups("saved-search", "arrange saved searches: list, rename, move, delete")
+    saved = groups("saved-search", "arrange saved searches: list, rename, move, share with the team, delete")
     saved.add_parser("list", help="saved searches in their order").set_defaults(func=cmd_saved_list)
     p = saved.add_parser("rename", help="rename a saved search")
     p.add_argument("old")
@@ -59,6 +59,12 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     p.add_argument("name")
     p.add_argument("position", type=int)
     p.set_defaults(func=cmd_saved_move)
+    for verb, helptext in (("share", "share a saved search with the team library (sent at the next sync)"),
+                           ("unshare", "keep a saved search on this laptop only (taken out of the team's lists "
+                                       "at the next sync)")):
+        p = saved.add_parser(verb, help=helptext)
+        p.add_argument("name")
+        p.set_defaults(func=cmd_saved_share, shared=verb == "share")
     p = saved.add_parser("delete", help="delete a saved search")
     p.add_argument("name")
     p.set_defaults(func=cmd_saved_delete)
@@ -121,7 +127,7 @@ def cmd_export_search(ctx, args) -> None:
 def cmd_saved_list(ctx, args) -> None:
     from ..search.saved import listed
 
-    ctx.emit({"saved": listed(ctx.library.store)}, lambda d: table(d["saved"], ["name", "query"]))
+    ctx.emit({"saved": listed(ctx.library.store)}, lambda d: table(d["saved"], ["name", "query", "shared"]))
 
 
 def cmd_saved_rename(ctx, args) -> None:
@@ -135,6 +141,18 @@ def cmd_saved_move(ctx, args) -> None:
 
     ctx.emit({"saved": move(ctx.library.store, args.name, args.position)},
              lambda d: table(d["saved"], ["name", "query"]))
+
+
+def cmd_saved_share(ctx, args) -> None:
+    from ..search.saved import share
+
+    linked = ctx.library.store.scalar("SELECT COUNT(*) FROM team_link")
+    result = dict(share(ctx.library.store, args.name, args.shared), team_linked=bool(linked))
+    where = ("the next sync sends it to your team" if linked else
+             "it goes to your team once this library is linked ('team connect')")
+    ctx.emit(result, lambda d: (f"'{d['name']}' is shared: {where}" if d["shared"] else
+                                f"'{d['name']}' is kept on this laptop only" + (
+                                    "; the next sync takes it out of your team's lists" if linked else "")))
 
 
 def cmd_saved_delete(ctx, args) -> None:

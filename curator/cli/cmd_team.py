@@ -59,10 +59,19 @@ def _status_text(d: dict[str, Any]) -> str:
 
 def cmd_sync(ctx, args) -> int:
     report = sync.sync(ctx.library)
-    ctx.emit(report.as_json(), lambda d: f"Received {d['pulled']} change(s), sent {d['pushed']}; "
-             f"{len(d['merged'])} merged automatically; {len(d['conflicts'])} conflict(s)"
-             + (" (see 'team conflicts')" if d["conflicts"] else ""))
+    ctx.emit(report.as_json(), _sync_text)
     return 1 if report.conflicts else 0
+
+
+def _sync_text(d: dict[str, Any]) -> str:
+    lines = [f"Received {d['pulled']} change(s), sent {d['pushed']}; {len(d['merged'])} merged automatically; "
+             f"{len(d['conflicts'])} conflict(s)" + (" (see 'team conflicts')" if d["conflicts"] else "")]
+    if d["editions_pulled"] or d["editions_pushed"]:
+        lines.append(f"Guide editions: received {d['editions_pulled']}, sent {d['editions_pushed']}")
+    if d["held_back"]:
+        lines.append(f"{d['held_back']} change(s) kept on this laptop: your team role ({d['role']}) cannot send "
+                     "them")
+    return "\n".join(lines + d["notes"])
 
 
 def cmd_conflicts(ctx, args) -> None:

@@ -53,7 +53,10 @@ def register(commands: argparse._SubParsersAction, groups) -> None:
     guide = commands.add_parser("guide", help="guide editions", description="guide editions")
     sub = guide.add_subparsers(dest="guide_command", metavar="SUBCOMMAND")
     sub.required = True
-    sub.add_parser("editions", help="list the guide editions written so far").set_defaults(func=cmd_guide_editions)
+    p = sub.add_parser("editions", help="list the guide editions written so far (--show N: what went into one)")
+    p.add_argument("--show", type=int, metavar="N", help="list the case studies in edition N with the version of "
+                   "each that went in (in a team library also the team's version, the same on every laptop)")
+    p.set_defaults(func=cmd_guide_editions)
     p = sub.add_parser("opening", help="show or set the text that opens a section of the guide",
                        description="Show the opening text of every section (or one), or set one: the lead's words "
                        "are kept in the library and printed in every later edition; without them a default drawn "
@@ -149,8 +152,14 @@ def cmd_export_guide(ctx, args) -> int:
 
 
 def cmd_guide_editions(ctx, args) -> None:
-    from ..word.editions import list_editions
+    from ..word.editions import contents, list_editions
 
+    if args.show is not None:
+        shown = contents(ctx.library, args.show)
+        ctx.emit(shown, lambda d: (f"Edition {d['edition']}, {d['created'][:10]}, by {d['user']}: {d['title']}"
+                                   + (f"\n{d['note']}" if d["note"] else "") + "\n"
+                                   + table(d["records"], ["id", "version", "team_version", "title"], max_width=60)))
+        return
     items = list_editions(ctx.library)
     ctx.emit({"editions": items}, lambda d: table(d["editions"], ["edition", "created", "records", "group_by",
                                                                   "title"], max_width=60))

@@ -28,8 +28,10 @@ def arrange(store: Any, rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: (rank.get(r["name"].casefold(), len(rank)), r["name"].casefold()))
 
 
-def listed(store: Any) -> list[dict[str, str]]:
-    rows = [dict(r) for r in store.query("SELECT name, query FROM saved_searches ORDER BY name COLLATE NOCASE")]
+def listed(store: Any) -> list[dict[str, Any]]:
+    """Each saved search with its query and whether it is shared with the team (``shared``)."""
+    rows = [dict(r, shared=bool(r["shared"])) for r in
+            store.query("SELECT name, query, shared FROM saved_searches ORDER BY name COLLATE NOCASE")]
     return arrange(store, rows)
 
 
@@ -68,6 +70,15 @@ def move(store: Any, name: str, position: int) -> list[dict[str, str]]:
     order.insert(index, name)
     store.set_config(ORDER_KEY, json.dumps(order))
     return listed(store)
+
+
+def share(store: Any, name: str, shared: bool = True) -> dict[str, Any]:
+    """Mark a saved search shared with the team (the next sync sends it to everyone) or keep it on this laptop
+    only (the next sync takes it out of the team's lists; this laptop keeps it)."""
+    name = _must_exist(store, name)
+    with store.transaction() as conn:
+        conn.execute("UPDATE saved_searches SET shared=? WHERE name=?", (int(shared), name))
+    return next(r for r in listed(store) if r["name"] == name)
 
 
 def delete(store: Any, name: str) -> None:

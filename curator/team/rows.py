@@ -1,4 +1,5 @@
-"""Review data on the team database: reviewers, rubric versions, assignments, scores and decisions.
+"""Review data and shared saved searches on the team database: reviewers, rubric versions, assignments, scores,
+decisions, and the saved searches someone marked shared.
 
 These are small tables whose rows have a natural owner (a score belongs to its reviewer, a decision to the
 chair), so they sync row by row with the last writer winning, rather than field by field. Each laptop keeps, per
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +27,7 @@ class Shared:
     table: str
     key: tuple[str, ...]  # the columns that name a row on every laptop
     local_only: tuple[str, ...] = ()  # columns that are this laptop's own (an autoincrement number)
+    where: str = ""  # only these rows are shared (saved searches: those marked shared)
 
 
 SHARED = (
@@ -33,6 +36,7 @@ SHARED = (
     Shared("review_assignments", ("case_id", "reviewer_id")),
     Shared("reviews", ("case_id", "reviewer_id")),
     Shared("review_decisions", ("case_id", "at", "user"), local_only=("seq",)),
+    Shared("saved_searches", ("name",), where="shared = 1"),
 )
 BY_TABLE = {s.table: s for s in SHARED}
 
@@ -51,9 +55,12 @@ def _local_rows(library: Library, shared: Shared, only: dict[str, Any] | None = 
     cols = [c for c in _columns(library, shared.table) if c not in shared.local_only]
     sql = f"SELECT {', '.join(cols)} FROM {shared.table}"
     params: list[Any] = []
+    conditions = [shared.where] if shared.where else []
     if only is not None:
-        sql += " WHERE " + " AND ".join(f"{k} IS ?" for k in shared.key)
+        conditions += [f"{k} IS ?" for k in shared.key]
         params = [only.get(k) for k in shared.key]
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
     out = {}
     for row in library.store.conn.execute(sql, params):
         data = dict(zip(cols, row, strict=True))
@@ -65,26 +72,41 @@ def _key(shared: Shared, data: dict[str, Any]) -> str:
     return json.dumps([data.get(k) for k in shared.key], ensure_ascii=False)
 
 
-def push(library: Library, cur: Any) -> int:
-    """Send rows changed or removed here since the last agreement; call inside the push transaction."""
+Sent = list[tuple[str, str, str | None]]
+
+
+def waiting(library: Library, allowed: Callable[[str, dict[str, Any]], bool] | None = None) -> Sent:
+    """Rows changed or removed here since the last agreement, as ``(table, key, text, or None if removed)``;
+    ``allowed(table, row)`` keeps only what this person's team role may write."""
     conn = library.store.conn
-    sent = []
+    out: Sent = []
     for shared in _tables(library):
         local = _local_rows(library, shared)
         base = dict(conn.execute("SELECT key, data FROM team_row_base WHERE tbl = ?", (shared.table,)).fetchall())
         for key, text in local.items():
-            if base.get(key) != text:
-                data = json.loads(text)
-                cur.execute(server.PUT_ROW, (shared.table, key, text, False, data.get("reviewer_id"),
-                                             data.get("case_id")))
-                sent.append((shared.table, key, text))
+            if base.get(key) != text and (allowed is None or allowed(shared.table, json.loads(text))):
+                out.append((shared.table, key, text))
         for key in base.keys() - local.keys():
-            cur.execute(server.PUT_ROW, (shared.table, key, base[key], True, None, None))
-            sent.append((shared.table, key, None))
-    return len(sent) and _remember(library, sent)
+            if allowed is None or allowed(shared.table, json.loads(base[key])):
+                out.append((shared.table, key, None))
+    return out
 
 
-def _remember(library: Library, sent: list[tuple[str, str, str | None]]) -> int:
+def _base_text(library: Library, table: str, key: str) -> str:
+    row = library.store.conn.execute("SELECT data FROM team_row_base WHERE tbl = ? AND key = ?",
+                                     (table, key)).fetchone()
+    return row[0] if row else "{}"
+
+
+def push(library: Library, cur: Any, sent: Sent) -> None:
+    """Send ``sent`` (from ``waiting``) inside the push transaction; ``remember`` it once that commits."""
+    for table, key, text in sent:
+        body = text if text is not None else _base_text(library, table, key)  # a removal sends the last text
+        data = json.loads(body)
+        cur.execute(server.PUT_ROW, (table, key, body, text is None, data.get("reviewer_id"), data.get("case_id")))
+
+
+def remember(library: Library, sent: Sent) -> int:
     with library.store.transaction():
         for table, key, text in sent:
             if text is None:
@@ -95,9 +117,29 @@ def _remember(library: Library, sent: list[tuple[str, str, str | None]]) -> int:
     return len(sent)
 
 
-def apply(library: Library, rows: list[tuple[str, str, int, str, bool]]) -> int:
-    """Write pulled rows into the local tables; call inside a local transaction."""
+def _make_room(library: Library, shared: Shared, data: dict[str, Any], notes: list[str]) -> None:
+    """A shared saved search arriving under the name of one kept only on this laptop: the one here is renamed
+    (never overwritten), and the sync says so."""
+    if shared.table != "saved_searches":
+        return
     conn = library.store.conn
+    mine = conn.execute("SELECT name, query FROM saved_searches WHERE name = ? AND shared = 0",
+                        (data.get("name"),)).fetchone()
+    if mine is None or mine[1] == data.get("query"):
+        return
+    n, new = 1, f"{mine[0]} (mine)"
+    while conn.execute("SELECT 1 FROM saved_searches WHERE name = ?", (new,)).fetchone():
+        n += 1
+        new = f"{mine[0]} (mine {n})"
+    conn.execute("UPDATE saved_searches SET name = ? WHERE name = ?", (new, mine[0]))
+    notes.append(f"Your saved search '{mine[0]}' is now called '{new}': a colleague shared one with that name.")
+
+
+def apply(library: Library, rows: list[tuple[str, str, int, str, bool]], notes: list[str] | None = None) -> int:
+    """Write pulled rows into the local tables; call inside a local transaction. ``notes`` collects what a
+    person should be told (a saved search of theirs renamed to make room)."""
+    conn = library.store.conn
+    notes = notes if notes is not None else []
     applied = 0
     present = _tables(library)
     for table, key, _seq, text, deleted in rows:
@@ -109,7 +151,7 @@ def apply(library: Library, rows: list[tuple[str, str, int, str, bool]]) -> int:
         mine = _local_rows(library, shared, data).get(key)
         if mine is not None and mine != (base[0] if base else None) and mine != text:
             continue  # changed here too and not yet sent: this laptop's later write wins when it is pushed
-        where = " AND ".join(f"{k} IS ?" for k in shared.key)
+        where = " AND ".join(f"{k} IS ?" for k in shared.key) + (f" AND {shared.where}" if shared.where else "")
         key_values = [data.get(k) for k in shared.key]
         if deleted:
             try:
@@ -119,6 +161,7 @@ def apply(library: Library, rows: list[tuple[str, str, int, str, bool]]) -> int:
             conn.execute("DELETE FROM team_row_base WHERE tbl = ? AND key = ?", (table, key))
             applied += 1
             continue
+        _make_room(library, shared, data, notes)
         cols = [c for c in _columns(library, shared.table) if c in data and c not in shared.local_only]
         values = [data[c] for c in cols]
         marks = ", ".join("?" * len(cols))

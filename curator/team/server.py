@@ -72,6 +72,11 @@ PUT_ROW = ("INSERT INTO shared_rows (tbl, key, seq, data, deleted, reviewer_id, 
            "seq = excluded.seq, data = excluded.data, deleted = excluded.deleted, reviewer_id = excluded.reviewer_id,"
            " case_id = excluded.case_id, changed_by = current_user, changed_at = now()")
 
+PUT_NEW_ROW = ("INSERT INTO shared_rows (tbl, key, seq, data) VALUES (%s, %s, nextval('curator_change_seq'), %s) "
+               "ON CONFLICT (tbl, key) DO NOTHING RETURNING seq")
+GET_ROW = "SELECT data FROM shared_rows WHERE tbl = %s AND key = %s"
+MAX_EDITION = "SELECT coalesce(max(key::integer), 0) FROM shared_rows WHERE tbl = %s"
+
 PULL = ("SELECT id, version, seq, deleted, record FROM cs_records WHERE seq > %s ORDER BY seq LIMIT %s")
 UPDATE = ("UPDATE cs_records SET version = version + 1, seq = nextval('curator_change_seq'), deleted = %s, "
           "record = %s, changed_by = current_user, changed_at = now() WHERE id = %s AND version = %s "
@@ -81,26 +86,43 @@ INSERT = ("INSERT INTO cs_records (id, version, seq, deleted, record) "
 KEEP_VERSION = "INSERT INTO cs_versions (id, version, deleted, record) VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING"
 
 
+def _schema(conn: Any) -> int | None:
+    """The team schema's version, or None before the first connect (no ``curator_meta`` yet)."""
+    if conn.execute("SELECT to_regclass('curator_meta')").fetchone()[0] is None:
+        return None
+    row = conn.execute("SELECT value FROM curator_meta WHERE key = 'schema'").fetchone()
+    return int(row[0]) if row else 0
+
+
 def migrate(conn: Any) -> int:
     """Create or update the team schema (first connect creates it); returns the schema version.
 
-    An advisory lock makes two laptops connecting for the first time at once take turns.
-    """
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (PUSH_LOCK + 1,))
-        conn.execute("CREATE TABLE IF NOT EXISTS curator_meta (key text PRIMARY KEY, value text NOT NULL)")
-        row = conn.execute("SELECT value FROM curator_meta WHERE key = 'schema'").fetchone()
-        current = int(row[0]) if row else 0
-        if current > SCHEMA_VERSION:
-            from ..errors import CuratorError
+    An advisory lock makes two laptops connecting for the first time at once take turns. A schema already
+    current is only read, so reviewers and readers, who may not create tables, connect too."""
+    import psycopg
 
-            raise CuratorError(f"the team database was set up by a newer Curator (schema {current}, this one "
-                               f"knows {SCHEMA_VERSION}); update Curator on this laptop before syncing")
-        for number in range(current + 1, SCHEMA_VERSION + 1):
-            for statement in MIGRATIONS[number - 1]:
-                conn.execute(statement)
-        conn.execute("INSERT INTO curator_meta (key, value) VALUES ('schema', %s) "
-                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
+    from ..errors import CuratorError
+
+    current = _schema(conn)
+    if current == SCHEMA_VERSION:
+        return SCHEMA_VERSION
+    try:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (PUSH_LOCK + 1,))
+            conn.execute("CREATE TABLE IF NOT EXISTS curator_meta (key text PRIMARY KEY, value text NOT NULL)")
+            current = _schema(conn) or 0
+            if current > SCHEMA_VERSION:
+                raise CuratorError(f"the team database was set up by a newer Curator (schema {current}, this one "
+                                   f"knows {SCHEMA_VERSION}); update Curator on this laptop before syncing")
+            for number in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[number - 1]:
+                    conn.execute(statement)
+            conn.execute("INSERT INTO curator_meta (key, value) VALUES ('schema', %s) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
+    except psycopg.errors.InsufficientPrivilege as err:
+        raise CuratorError("the team database is not set up for this Curator yet, and your login may not set it "
+                           "up; ask a lead or whoever runs the team database to connect first (or to run the "
+                           "SQL from 'team access-sql')") from err
     return SCHEMA_VERSION
 
 

@@ -19,6 +19,7 @@ from ..errors import CuratorError, NotFound
 from ..history import Changes, Recorder, now_iso
 from ..model import ordered
 from ..store import dumps
+from . import editions as editions_mod
 from . import link, server
 from . import rows as rows_mod
 from .merge3 import merge_records
@@ -40,11 +41,44 @@ class SyncReport:
     last_seq: int = 0
     rows_pulled: int = 0
     rows_pushed: int = 0
+    editions_pulled: int = 0
+    editions_pushed: int = 0
+    role: str = "lead"
+    held_back: int = 0  # local changes this person's team role may not send
+    notes: list[str] = field(default_factory=list)  # what a person should be told (renumbered, renamed)
 
     def as_json(self) -> dict[str, Any]:
         return {"pulled": self.pulled, "pushed": self.pushed, "merged": self.merged, "conflicts": self.conflicts,
                 "last_seq": self.last_seq, "review_rows_pulled": self.rows_pulled,
-                "review_rows_pushed": self.rows_pushed}
+                "review_rows_pushed": self.rows_pushed, "editions_pulled": self.editions_pulled,
+                "editions_pushed": self.editions_pushed, "role": self.role, "held_back": self.held_back,
+                "notes": self.notes}
+
+
+@dataclass(frozen=True)
+class Role:
+    """What this person's PostgreSQL login may write (``team access-sql``): a lead (or the database's owner,
+    before any roles are set up) everything; a reviewer only their own scores; a reader nothing."""
+
+    name: str
+    reviewer_id: str | None = None
+
+    def allows(self, table: str, row: dict[str, Any]) -> bool:
+        if self.name == "lead":
+            return True
+        return self.name == "reviewer" and table == "reviews" and row.get("reviewer_id") == self.reviewer_id
+
+
+def role_of(conn: Any) -> Role:
+    names = {r[0] for r in conn.execute(
+        "SELECT rolname FROM pg_roles WHERE rolname IN ('curator_lead', 'curator_reviewer', 'curator_read') "
+        "AND pg_has_role(current_user, oid, 'MEMBER')").fetchall()}
+    if "curator_lead" in names or not names:
+        return Role("lead")
+    if "curator_reviewer" in names:
+        row = conn.execute("SELECT reviewer_id FROM reviewer_logins WHERE login = current_user").fetchone()
+        return Role("reviewer", row[0] if row else None)
+    return Role("read")
 
 
 def _content(state: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -140,6 +174,7 @@ def status(library: Library, *, online: bool = True) -> dict[str, Any]:
             return result
         try:
             result["to_pull"] = server.count_after(conn, row["last_seq"])
+            result["role"] = role_of(conn).name
             result["online"] = True
         finally:
             conn.close()
@@ -303,11 +338,14 @@ def _merge_one(library: Library, case_id: str, base: dict[str, Any] | None, mine
         report.merged.append(case_id)
 
 
-def _push(library: Library, conn: Any, report: SyncReport) -> int:
+def _push(library: Library, conn: Any, report: SyncReport, role: Role) -> int:
     """Send local changes with optimistic concurrency; a case study changed on the server meanwhile waits for
     the next pull. Returns how many were accepted."""
     accepted = 0
     waiting = outgoing(library)
+    if role.name != "lead":  # reviewers and readers cannot write case studies: kept here, counted, not sent
+        report.held_back = len(waiting)
+        return 0
     bases = _base_versions(library)
     for start in range(0, len(waiting), BATCH):
         ids = waiting[start:start + BATCH]
@@ -350,24 +388,42 @@ def _push(library: Library, conn: Any, report: SyncReport) -> int:
 
 
 def _pull_rows(library: Library, conn: Any, report: SyncReport) -> None:
-    """Review data after our last row change number (a cursor of its own: rows and case studies share the
-    server's change numbers but are read separately)."""
+    """Review data, shared saved searches and guide editions after our last row change number (a cursor of its
+    own: rows and case studies share the server's change numbers but are read separately)."""
     while True:
         last = library.store.conn.execute("SELECT last_row_seq FROM team_link").fetchone()[0]
         rows = conn.execute(server.PULL_ROWS, (last, BATCH)).fetchall()
         if not rows:
             return
         with library.store.transaction():
-            report.rows_pulled += rows_mod.apply(library, rows)
+            plain = [r for r in rows if r[0] != editions_mod.TABLE]
+            report.rows_pulled += rows_mod.apply(library, plain, report.notes)
+            for table, key, _seq, text, deleted in rows:
+                if table == editions_mod.TABLE and not deleted:
+                    report.editions_pulled += editions_mod.apply(library, int(key), text, report.notes)
             library.store.conn.execute("UPDATE team_link SET last_row_seq = ?", (max(r[2] for r in rows),))
 
 
-def _push_rows(library: Library, conn: Any, report: SyncReport) -> int:
+def _push_rows(library: Library, conn: Any, report: SyncReport, role: Role) -> int:
+    """Rows this role may write, then (leads) the guide editions made here; an edition whose number a colleague
+    took first is renumbered here and sent in the next round."""
+    sent = rows_mod.waiting(library, role.allows)
+    report.held_back += len(rows_mod.waiting(library)) - len(sent)
+    accepted: list[tuple[int, str]] = []
+    taken: list[int] = []
     with conn.transaction(), conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (server.PUSH_LOCK,))
-        sent = rows_mod.push(library, cur)
-    report.rows_pushed += sent
-    return sent
+        rows_mod.push(library, cur, sent)
+        if role.name == "lead":
+            accepted, taken, highest = editions_mod.push(library, cur)
+    rows_mod.remember(library, sent)  # only once the server has committed them
+    if accepted:
+        editions_mod.remember(library, accepted)
+    if taken:
+        report.notes += editions_mod.renumber_taken(library, taken, highest)
+    report.rows_pushed += len(sent)
+    report.editions_pushed += len(accepted)
+    return len(sent) + len(accepted) + len(taken)
 
 
 def sync(library: Library) -> SyncReport:
@@ -378,10 +434,13 @@ def sync(library: Library) -> SyncReport:
     import psycopg
 
     try:
+        role = role_of(conn)
+        report.role = role.name
         for _ in range(MAX_ROUNDS):
+            report.held_back = 0
             _pull(library, conn, report)
             _pull_rows(library, conn, report)
-            pushed = _push(library, conn, report) + _push_rows(library, conn, report)
+            pushed = _push(library, conn, report, role) + _push_rows(library, conn, report, role)
             if not pushed:
                 break
         _pull(library, conn, report)

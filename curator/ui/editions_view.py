@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import CuratorError
 from ..library import Library, plural
-from ..word.editions import change_log, list_editions, load_edition
+from ..word.editions import change_log, contents, list_editions, load_edition
 from .guide_dialog import GROUP_LABELS, guide_job
 from .publish_common import ask_save_path, fit_to_screen, show_result
 from .workers import Runner, long_job
@@ -36,14 +36,17 @@ COLUMNS = ("Edition", "Date", "Case studies", "Who", "Title")
 def edition_details(library: Library, number: int) -> dict[str, Any]:
     """The change log of one edition and the titles in it (read off the UI thread)."""
     edition = load_edition(library, number)
+    shown = contents(library, number)  # the versions that went in, as 'guide editions --show N' lists them
     return {"number": number, "log": change_log(library, edition), "titles": [r["title"] for r in edition.records],
-            "options": edition.options}
+            "options": edition.options, "note": shown["note"], "records": shown["records"]}
 
 
 def log_html(details: dict[str, Any]) -> str:
     log = details["log"]
-    parts = [f"<h3>Edition {details['number']}</h3>",
-             f"<p>Sections by {html.escape(GROUP_LABELS.get(details['options'].get('group_by'), '?'))}; statuses "
+    parts = [f"<h3>Edition {details['number']}</h3>"]
+    if details.get("note"):
+        parts.append(f"<p><i>{html.escape(details['note'])}</i></p>")
+    parts += [f"<p>Sections by {html.escape(GROUP_LABELS.get(details['options'].get('group_by'), '?'))}; statuses "
              f"{html.escape(', '.join(details['options'].get('statuses') or []))}.</p>"]
     if log["previous"] is None:
         parts.append("<p>The first edition: every case study is new.</p>")
@@ -54,8 +57,14 @@ def log_html(details: dict[str, Any]) -> str:
             parts.append(f"<p><b>{heading}</b> ({len(items)})</p>")
             if items:
                 parts.append("<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in items) + "</ul>")
-    parts.append(f"<p><b>In this edition</b> ({len(details['titles'])})</p><ul>"
-                 + "".join(f"<li>{html.escape(t)}</li>" for t in details["titles"]) + "</ul>")
+    def version(r: dict[str, Any]) -> str:
+        team = f", team version {r['team_version']}" if r.get("team_version") else ""
+        return f" (version {r['version']}{team})" if r.get("version") else (f" ({team[2:]})" if team else "")
+
+    records = details.get("records") or [{"title": t} for t in details["titles"]]
+    parts.append(f"<p><b>In this edition</b> ({len(records)})</p><ul>"
+                 + "".join(f"<li>{html.escape(r['title'])}{html.escape(version(r))}</li>" for r in records)
+                 + "</ul>")
     return "".join(parts)
 
 

@@ -29,6 +29,7 @@ from . import theme
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
+NAME_ROLE = Qt.ItemDataRole.UserRole + 2  # a saved search's name (its text may say it is shared)
 #: facet key in search answers for each filter key
 FACET_OF = {"ics": "ics", "region": "region", "area": "clinical_areas", "group": "population_groups",
             "status": "status"}
@@ -192,9 +193,11 @@ class FacetPanel(QWidget):
             return
         self.saved.setEnabled(True)
         for entry in searches:
-            item = QListWidgetItem(entry["name"])
-            item.setToolTip(entry["query"])
+            shared = bool(entry.get("shared"))
+            item = QListWidgetItem(f"{entry['name']} (shared)" if shared else entry["name"])
+            item.setToolTip(entry["query"] + ("\nShared with your team library" if shared else ""))
             item.setData(KEY_ROLE, entry["query"])
+            item.setData(NAME_ROLE, entry["name"])
             self.saved.addItem(item)
         if not searches:
             placeholder = QListWidgetItem("None yet: use Search → Save search…")

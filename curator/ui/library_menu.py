@@ -28,6 +28,7 @@ from ..progress import CancelToken, ProgressFn
 from ..search import saved as saved_mod
 from ..vocab import vocabularies
 from ..workflow import STATUS_LABELS
+from .facets import NAME_ROLE
 from .publish_common import ask_folder, ask_save_path, show_result
 from .results import COLUMNS, ID_ROLE, SORT_ROLE, ResultsModel
 from .workers import long_job
@@ -293,7 +294,12 @@ def current_saved(window: Any) -> str | None:
     item = window.facets.saved.currentItem()
     if item is None or item.data(Qt.ItemDataRole.UserRole) is None:
         return None
-    return item.text()
+    return item.data(NAME_ROLE) or item.text()
+
+
+def current_saved_shared(window: Any) -> bool:
+    item = window.facets.saved.currentItem()
+    return bool(item is not None and item.data(NAME_ROLE) and item.text() != item.data(NAME_ROLE))
 
 
 def saved_menu(window: Any, where: QPoint | None = None) -> QMenu | None:
@@ -304,9 +310,15 @@ def saved_menu(window: Any, where: QPoint | None = None) -> QMenu | None:
     for text, keys, handler in (("&Rename…", "F2", lambda: rename_saved(window)),
                                 ("Move &up", "Ctrl+Up", lambda: move_saved(window, -1)),
                                 ("Move &down", "Ctrl+Down", lambda: move_saved(window, 1)),
+                                ("&Share with team library", "", lambda: share_saved(window)),
                                 ("&Delete", "Del", lambda: delete_saved(window))):
         action = QAction(text, menu)
-        action.setShortcut(QKeySequence(keys))
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        if text.startswith("&Share"):
+            action.setCheckable(True)
+            action.setChecked(current_saved_shared(window))
+            action.setToolTip("Shared searches reach everyone's sidebar at the next team sync")
         action.triggered.connect(handler)
         menu.addAction(action)
     window.saved_context_menu = menu
@@ -319,8 +331,31 @@ def _after_saved_change(window: Any, select: str | None) -> None:
     window.refresh_saved_searches()
     if select:
         for row in range(window.facets.saved.count()):
-            if window.facets.saved.item(row).text() == select:
+            if window.facets.saved.item(row).data(NAME_ROLE) == select:
                 window.facets.saved.setCurrentRow(row)
+
+
+def share_saved(window: Any) -> None:
+    """Share the saved search under the cursor with the team, or stop sharing it (the same call as
+    ``saved-search share|unshare``); the status bar says when colleagues will see it."""
+    name = current_saved(window)
+    if name is None:
+        return
+    shared = not current_saved_shared(window)
+    linked = window.library.store.scalar("SELECT COUNT(*) FROM team_link")
+
+    def done(_result: Any) -> None:
+        _after_saved_change(window, name)
+        if shared:
+            text = (f"'{name}' is shared: the next team sync sends it to your colleagues" if linked else
+                    f"'{name}' is marked shared: it goes to your team once this library is linked "
+                    "(File → Connect to team library…)")
+        else:
+            text = f"'{name}' is kept on this laptop only" + (
+                "; the next sync takes it out of your colleagues' lists" if linked else "")
+        window.statusBar().showMessage(text, 10000)
+
+    window.runner.write(saved_mod.share, window.library.store, name, shared, on_done=done)
 
 
 def rename_saved(window: Any, new: str | None = None) -> QInputDialog | None:
@@ -356,8 +391,10 @@ def delete_saved(window: Any, confirmed: bool = False) -> QMessageBox | None:
     if confirmed:
         forget()
         return None
+    shared = (" It is shared, so it also goes from your colleagues' lists at the next team sync."
+              if current_saved_shared(window) else "")
     box = window._confirm("Forget saved search", f"Forget the saved search '{name}'? The case studies it finds "
-                          "are not touched; this cannot be undone.", "Forget", forget)
+                          f"are not touched; this cannot be undone.{shared}", "Forget", forget)
     window.saved_delete_box = box
     return box
 

@@ -1,4 +1,5 @@
-"""The team library in the window: File → Connect to team library…, Sync, Team conflicts…, automatic sync.
+"""The team library in the window: File → Connect to team library…, Sync (also on the toolbar once linked),
+Team conflicts…, Team library status…, and automatic sync.
 
 Every call goes through ``curator.team.sync`` (the CLI's calls) on the window's write worker, so a sync never
 blocks the window and never runs beside a save. Automatic sync runs every few minutes while the library is
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QToolBar,
     QVBoxLayout,
 )
 
@@ -156,6 +158,71 @@ class ConflictsDialog(QDialog):
             self.window_.runner.on_error(err)
 
 
+class StatusDialog(QDialog):
+    """``team status`` in the window: the link, this person's role, what is waiting each way, conflicts, and what
+    the last sync had to say (an edition renumbered, a saved search renamed). Asked on a worker: reaching the
+    server may take seconds, and offline it says so."""
+
+    def __init__(self, window: Any, team: TeamSync) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.team = team
+        self.setWindowTitle("Team library status")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.form = QFormLayout()
+        self.fields: dict[str, QLabel] = {}
+        for key, label in (("url", "Team database"), ("role", "Your role"), ("last_sync", "Last sync"),
+                           ("to_push", "Changes to send"), ("to_pull", "Changes to receive"),
+                           ("conflicts", "Conflicts"), ("notes", "Last sync said")):
+            value = QLabel("…")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                          | Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            value.setAccessibleName(label)
+            self.fields[key] = value
+            self.form.addRow(f"{label}:", value)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.sync_button = buttons.addButton("&Sync now", QDialogButtonBox.ButtonRole.ActionRole)
+        self.sync_button.clicked.connect(self._sync)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        self.window_.runner.write(sync.status, self.window_.library, on_done=self.show_status,
+                                  on_error=self._failed)
+
+    def show_status(self, status: dict[str, Any]) -> None:
+        role = {"lead": "Lead (sends and receives everything)",
+                "reviewer": "Reviewer (sends your own scores; receives what is assigned to you)",
+                "read": "Read only (receives everything, sends nothing)"}.get(status.get("role", ""), "")
+        waiting = status["to_push"]
+        self.fields["url"].setText(status["url"])
+        self.fields["role"].setText(role or "Not known while offline")
+        self.fields["last_sync"].setText((status["last_sync"] or "never")[:16].replace("T", " "))
+        self.fields["to_push"].setText(str(waiting) + (" (kept here: your role cannot send case studies)"
+                                                       if waiting and status.get("role") in ("reviewer", "read")
+                                                       else ""))
+        self.fields["to_pull"].setText(str(status["to_pull"]) if status["online"] else
+                                       f"not known: offline ({status.get('offline_reason', 'unreachable')})")
+        self.fields["conflicts"].setText(str(status["conflicts"]) + (" (File → Team conflicts…)"
+                                                                     if status["conflicts"] else ""))
+        notes = (self.team.last or {}).get("notes") or []
+        self.fields["notes"].setText("\n".join(notes) if notes else "nothing to report")
+
+    def _sync(self) -> None:
+        self.team.sync(manual=True, then=self.reload)
+
+    def _failed(self, err: BaseException) -> None:
+        if isinstance(err, CuratorError):
+            self.fields["url"].setText(str(err))
+        else:
+            self.window_.runner.on_error(err)
+
+
 class TeamSync:
     """The actions and the automatic sync of one main window (owned by it)."""
 
@@ -171,6 +238,8 @@ class TeamSync:
              lambda: self.sync(manual=True)),
             ("team_conflicts", "Team con&flicts…", "", "Case studies changed here and by someone else",
              self.show_conflicts),
+            ("team_status", "Team library st&atus…", "", "Your role, the last sync, and what is waiting each way",
+             self.show_status),
         ):
             action = QAction(text, window)
             action.setObjectName(name)
@@ -181,15 +250,26 @@ class TeamSync:
             action.triggered.connect(slot)
             self.actions[name] = action
             window.addAction(action)
+        # the toolbar's Sync button: its own action, so hiding it (not linked) leaves the menu item alone
+        self.toolbar_sync = QAction("Sync", window)
+        self.toolbar_sync.setObjectName("team_sync_toolbar")
+        self.toolbar_sync.setToolTip("Sync with the team library (Ctrl+Alt+Y)")
+        self.toolbar_sync.triggered.connect(lambda: self.sync(manual=True))
+        toolbar = window.findChild(QToolBar, "main-toolbar")
+        if toolbar is not None:
+            toolbar.addSeparator()
+            toolbar.addAction(self.toolbar_sync)
         self.timer = QTimer(window)
         self.timer.setInterval(AUTO_SYNC_MS)
         self.timer.timeout.connect(lambda: self.sync(manual=False))
+        self.then: list[Any] = []
         self.refresh()
 
     def refresh(self) -> None:
         linked = sync.linked(self.window.library) is not None
-        self.actions["team_sync"].setEnabled(linked)
-        self.actions["team_conflicts"].setEnabled(linked)
+        for name in ("team_sync", "team_conflicts", "team_status"):
+            self.actions[name].setEnabled(linked)
+        self.toolbar_sync.setVisible(linked)
         if linked and not self.timer.isActive():
             self.timer.start()
 
@@ -206,30 +286,60 @@ class TeamSync:
         self.window.runner.write(sync.connect, self.window.library, dialog.url(), on_done=done,
                                  on_error=lambda err: self._failed(err, manual=True))
 
-    def sync(self, *, manual: bool) -> None:
+    def sync(self, *, manual: bool, then: Any = None) -> None:
+        if then is not None:
+            self.then.append(then)
         if self.running or sync.linked(self.window.library) is None:
             return
         self.running = True
+        self.toolbar_sync.setEnabled(False)
         self.window.statusBar().showMessage("Syncing with the team library…")
-        self.window.runner.write(sync.sync, self.window.library, on_done=self._synced,
+        self.window.runner.write(sync.sync, self.window.library,
+                                 on_done=lambda report: self._synced(report, manual=manual),
                                  on_error=lambda err: self._failed(err, manual=manual))
 
-    def _synced(self, report: sync.SyncReport) -> None:
+    def _finished(self) -> None:
         self.running = False
+        self.toolbar_sync.setEnabled(True)
+        then, self.then = self.then, []
+        for call in then:
+            call()
+
+    def _synced(self, report: sync.SyncReport, *, manual: bool = True) -> None:
         self.last = report.as_json()
         text = f"Team library: received {report.pulled}, sent {report.pushed}"
+        if report.editions_pulled or report.editions_pushed:
+            text += f"; guide editions received {report.editions_pulled}, sent {report.editions_pushed}"
+        if report.held_back:
+            text += f"; {report.held_back} change(s) kept here (your role cannot send them)"
         if report.conflicts:
             text += f"; {len(report.conflicts)} conflict(s) to resolve (File → Team conflicts…)"
+        if report.notes:
+            text += "; see File → Team library status…"
         self.window.statusBar().showMessage(text, 15000)
+        if report.rows_pulled or report.notes:
+            self.window.refresh_saved_searches()  # shared saved searches arrive as rows
+        if report.notes and manual:
+            box = QMessageBox(QMessageBox.Icon.Information, "Team library", "\n\n".join(report.notes),
+                              QMessageBox.StandardButton.Ok, self.window)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            self.notes_box = box
+        self._finished()
 
     def _failed(self, err: BaseException, *, manual: bool) -> None:
-        self.running = False
+        self._finished()
         if not isinstance(err, CuratorError):
             self.window.runner.on_error(err)
             return
         self.window.statusBar().showMessage(f"Team library not synced: {err}", 15000)
         if manual:
             QMessageBox.warning(self.window, "Team library", str(err))
+
+    def show_status(self) -> StatusDialog:
+        dialog = StatusDialog(self.window, self)
+        dialog.show()
+        return dialog
 
     def show_conflicts(self) -> ConflictsDialog:
         dialog = ConflictsDialog(self.window)

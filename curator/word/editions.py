@@ -1,7 +1,8 @@
 """Guide editions: what went into each exported guide, so any edition can be written again unchanged.
 
 Each edition keeps its options (title, grouping, statuses, date) and a copy of every record as it went in, with
-its version and the status decision that let it in. The change log of edition N compares it with N-1.
+its version (and, in a team library, the team's version, the same on every laptop) and the status decision
+that let it in. The change log of an edition compares it with the edition before it.
 """
 
 from __future__ import annotations
@@ -67,6 +68,19 @@ def save_edition(library: Any, edition: Edition, path: str) -> Edition:
     return edition
 
 
+def renumber(library: Any, old: int, new: int, note: str) -> None:
+    """Give edition ``old`` the number ``new`` (free), keeping everything in it; call inside a transaction.
+
+    Used when a team library already has an edition with this number from another laptop: an edition is never
+    overwritten, so the one not yet shared moves up, and ``note`` says why its file shows the old number."""
+    conn = library.store.conn
+    conn.execute("INSERT INTO guide_editions (number, created, user, title, options, path, note) "
+                 "SELECT ?, created, user, title, options, path, trim(note || ' ' || ?) FROM guide_editions "
+                 "WHERE number = ?", (new, note, old))
+    conn.execute("UPDATE guide_edition_records SET edition = ? WHERE edition = ?", (new, old))
+    conn.execute("DELETE FROM guide_editions WHERE number = ?", (old,))
+
+
 def load_edition(library: Any, number: int) -> Edition:
     rows = library.store.query("SELECT number, created, title, options FROM guide_editions WHERE number=?", (number,))
     if not rows:
@@ -86,7 +100,7 @@ def load_edition(library: Any, number: int) -> Edition:
 
 
 def list_editions(library: Any) -> list[dict[str, Any]]:
-    rows = library.store.query("SELECT e.number, e.created, e.user, e.title, e.options, e.path, "
+    rows = library.store.query("SELECT e.number, e.created, e.user, e.title, e.options, e.path, e.note, "
                                "(SELECT COUNT(*) FROM guide_edition_records r WHERE r.edition = e.number) AS records "
                                "FROM guide_editions e ORDER BY e.number")
     out = []
@@ -94,7 +108,7 @@ def list_editions(library: Any) -> list[dict[str, Any]]:
         options = json.loads(row["options"])
         out.append({"edition": row["number"], "created": row["created"], "user": row["user"], "title": row["title"],
                     "records": row["records"], "group_by": options.get("group_by"),
-                    "statuses": options.get("statuses"), "path": row["path"]})
+                    "statuses": options.get("statuses"), "path": row["path"], "note": row["note"]})
     return out
 
 
@@ -121,9 +135,11 @@ READER_FIELDS = ("title", "organisation", "ics", "ahsn", "programme", "clinical_
 def change_log(library: Any, edition: Edition) -> dict[str, Any]:
     """What a reader would notice against the previous edition: case studies added, removed and updated (by
     title; an update is a change to printed text, not a status or version bump). None for the first."""
-    if edition.number <= 1:
+    before_number = library.store.scalar("SELECT MAX(number) FROM guide_editions WHERE number < ?",
+                                         (edition.number,))
+    if not before_number:
         return {"previous": None, "added": [], "removed": [], "updated": [], "revised": []}
-    previous = load_edition(library, edition.number - 1)
+    previous = load_edition(library, before_number)
     before = {r["id"]: r for r in previous.records}
     now = {r["id"]: r for r in edition.records}
     updated = [now[i]["title"] for i in now if i in before and
@@ -132,3 +148,18 @@ def change_log(library: Any, edition: Edition) -> dict[str, Any]:
             "added": [now[i]["title"] for i in now if i not in before],
             "removed": [before[i]["title"] for i in before if i not in now],
             "updated": updated, "revised": updated}
+
+
+def contents(library: Any, number: int) -> dict[str, Any]:
+    """Which case studies went into edition ``number``, at which version: this laptop's version and, once the
+    edition is in a team library, the team's version (the same on every laptop)."""
+    load_edition(library, number)  # says clearly when there is no such edition
+    head = library.store.query("SELECT number, created, user, title, note FROM guide_editions WHERE number=?",
+                               (number,))[0]
+    items = library.store.query("SELECT case_id, version, team_version, status, decision, record FROM "
+                                "guide_edition_records WHERE edition=? ORDER BY position", (number,))
+    return {"edition": head["number"], "created": head["created"], "user": head["user"], "title": head["title"],
+            "note": head["note"],
+            "records": [{"id": r["case_id"], "title": json.loads(r["record"]).get("title", ""),
+                         "version": r["version"], "team_version": r["team_version"], "status": r["status"],
+                         "decision": r["decision"]} for r in items]}

@@ -46,7 +46,7 @@ def test_saved_searches_round_trip(cli, shared_library):
     code, data, _ = cli("search", "save", "Boaters", "boaters OR narrowboat")
     assert code == 0 and data == {"name": "Boaters", "query": "boaters OR narrowboat"}
     code, data, _ = cli("search", "saved")
-    assert {"name": "Boaters", "query": "boaters OR narrowboat"} in data["saved"]
+    assert {"name": "Boaters", "query": "boaters OR narrowboat", "shared": False} in data["saved"]
     code, data, _ = cli("search", "run", "boaters")  # names ignore case
     assert code == 0 and shared_library.known["canal"] in [h["id"] for h in data["hits"]]
     code, data, _ = cli("search", "save", "bad", "title:(")

@@ -81,3 +81,64 @@ def test_offline_sync_says_so_without_losing_anything(qtbot, tmp_path, settings,
         window.close()
     finally:
         lib.close()
+
+
+def test_share_a_saved_search_sync_from_the_toolbar_and_read_the_status(qtbot, tmp_path, team_url, settings):
+    """Mark a saved search shared from the sidebar's menu, press the toolbar's Sync, and see it arrive in a
+    colleague's sidebar; the status window names the role and what is waiting."""
+    from PySide6.QtWidgets import QToolBar
+
+    from curator.history import now_iso
+
+    asha = Library.open(tmp_path / "asha", daily_backup=False)
+    tom = Library.open(tmp_path / "tom", daily_backup=False)
+    try:
+        for lib in (asha, tom):
+            sync.connect(lib, team_url)
+        with asha.store.transaction() as conn:
+            conn.execute("INSERT INTO saved_searches (name, query, created) VALUES ('Boaters', 'boat*', ?)",
+                         (now_iso(),))
+        window = make_window(qtbot, asha, settings)
+        toolbar = window.findChild(QToolBar, "main-toolbar")
+        sync_button = next(a for a in toolbar.actions() if a.objectName() == "team_sync_toolbar")
+        assert sync_button.isVisible()
+        saved = window.facets.saved
+        qtbot.waitUntil(lambda: saved.count() == 1 and saved.item(0).text() == "Boaters", timeout=10_000)
+        saved.setCurrentRow(0)
+        menu = __import__("curator.ui.library_menu", fromlist=["saved_menu"]).saved_menu(window)
+        share = next(a for a in menu.actions() if a.text().startswith("&Share"))
+        assert not share.isChecked()
+        share.trigger()
+        qtbot.waitUntil(lambda: saved.item(0).text() == "Boaters (shared)", timeout=10_000)
+        assert "next team sync" in window.statusBar().currentMessage()
+        sync_button.trigger()
+        qtbot.waitUntil(lambda: window.team.last is not None, timeout=30_000)
+        assert window.team.last["review_rows_pushed"] == 1
+
+        other = make_window(qtbot, tom, Settings(ini_settings(tmp_path / "tom.ini")))
+        other.team.sync(manual=True)
+        qtbot.waitUntil(lambda: other.facets.saved.item(0).text() == "Boaters (shared)", timeout=30_000)
+        dialog = other.team.show_status()
+        qtbot.waitUntil(lambda: dialog.fields["role"].text() != "…", timeout=30_000)
+        assert dialog.fields["role"].text().startswith("Lead")
+        assert dialog.fields["to_push"].text() == "0" and dialog.fields["conflicts"].text() == "0"
+        dialog.close()
+        other.close()
+        window.close()
+    finally:
+        asha.close()
+        tom.close()
+
+
+def test_the_sync_button_is_hidden_until_the_library_is_linked(qtbot, tmp_path, settings):
+    from PySide6.QtWidgets import QToolBar
+
+    lib = Library.open(tmp_path / "lib", daily_backup=False)
+    try:
+        window = make_window(qtbot, lib, settings)
+        toolbar = window.findChild(QToolBar, "main-toolbar")
+        button = next(a for a in toolbar.actions() if a.objectName() == "team_sync_toolbar")
+        assert not button.isVisible() and not window.team.actions["team_status"].isEnabled()
+        window.close()
+    finally:
+        lib.close()
