@@ -29,6 +29,7 @@ from .. import merge
 from ..errors import CuratorError
 from ..model import FIELD_LABELS
 from ..team import sync
+from . import screen
 from .merge_view import MergeView
 
 AUTO_SYNC_MS = 5 * 60 * 1000
@@ -158,6 +159,13 @@ class ConflictsDialog(QDialog):
             self.window_.runner.on_error(err)
 
 
+def breakable(text: str) -> str:
+    """An address that can wrap after / ? & (a zero-width space), so a long one is never cut off."""
+    for mark in "/?&":
+        text = text.replace(mark, mark + "\u200b")
+    return text
+
+
 class StatusDialog(QDialog):
     """``team status`` in the window: the link, this person's role, what is waiting each way, conflicts, and what
     the last sync had to say (an edition renumbered, a saved search renamed). Asked on a worker: reaching the
@@ -189,6 +197,8 @@ class StatusDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(buttons)
+        chars = self.fontMetrics().averageCharWidth()
+        screen.fit(self, chars * 80, self.sizeHint().height() + chars * 12)
         self.reload()
 
     def reload(self) -> None:
@@ -200,7 +210,7 @@ class StatusDialog(QDialog):
                 "reviewer": "Reviewer (sends your own scores; receives what is assigned to you)",
                 "read": "Read only (receives everything, sends nothing)"}.get(status.get("role", ""), "")
         waiting = status["to_push"]
-        self.fields["url"].setText(status["url"])
+        self.fields["url"].setText(breakable(status["url"]))
         self.fields["role"].setText(role or "Not known while offline")
         self.fields["last_sync"].setText((status["last_sync"] or "never")[:16].replace("T", " "))
         self.fields["to_push"].setText(str(waiting) + (" (kept here: your role cannot send case studies)"
