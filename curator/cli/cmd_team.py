@@ -53,8 +53,11 @@ def cmd_status(ctx, args) -> None:
 
 def _status_text(d: dict[str, Any]) -> str:
     pull = "unknown (offline)" if d["to_pull"] is None else d["to_pull"]
-    return (f"Team library: {d['url']}\nLast sync: {d['last_sync'] or 'never'}\n"
-            f"Waiting to send: {d['to_push']}\nWaiting to receive: {pull}\nConflicts: {d['conflicts']}")
+    role = d.get("role")
+    kept = " (kept here: your role cannot send case studies)" if d["to_push"] and role in ("reviewer", "read") else ""
+    return (f"Team library: {d['url']}\n" + (f"Your role: {role}\n" if role else "")
+            + f"Last sync: {d['last_sync'] or 'never'}\nWaiting to send: {d['to_push']}{kept}\n"
+            f"Waiting to receive: {pull}\nConflicts: {d['conflicts']}")
 
 
 def cmd_sync(ctx, args) -> int:

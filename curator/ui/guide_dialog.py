@@ -147,6 +147,11 @@ class GuideDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Export status")
+        link = library.store.query("SELECT last_sync FROM team_link")
+        if link:  # a team numbers editions once: an export between syncs may be renumbered later
+            when = (link[0]["last_sync"] or "never")[:16].replace("T", " ")
+            self.message.setText(f"This library is shared with a team (last sync: {when}). Sync first (Ctrl+Alt+Y) "
+                                 "so the edition number and the change log take in your colleagues' editions.")
         self.findings = PiiFindingsView(library, runner, self)
         self.findings.hide()
         if open_record is not None:

@@ -118,6 +118,12 @@ def test_share_a_saved_search_sync_from_the_toolbar_and_read_the_status(qtbot, t
         other = make_window(qtbot, tom, Settings(ini_settings(tmp_path / "tom.ini")))
         other.team.sync(manual=True)
         qtbot.waitUntil(lambda: other.facets.saved.item(0).text() == "Boaters (shared)", timeout=30_000)
+        # exporting the guide from a linked library says to sync first (editions are numbered once per team)
+        from curator.ui.guide_dialog import GuideDialog
+
+        guide = GuideDialog(tom, other.runner, parent=other)
+        assert "shared with a team" in guide.message.text() and "Sync first" in guide.message.text()
+        guide.close()
         dialog = other.team.show_status()
         qtbot.waitUntil(lambda: dialog.fields["role"].text() != "…", timeout=30_000)
         assert dialog.fields["role"].text().startswith("Lead")
