@@ -356,7 +356,7 @@ class ChairWindow(QMainWindow):
         if case is None or detail["case"] != self.selected_id():
             return
         rubric = self.data["rubric"]
-        labels = {c["id"]: c["label"] for c in rubric["criteria"]}
+        labels = rubric_mod.labels(rubric)
         parts = [f"<h3>{html.escape(case['title'])}</h3>",
                  f"<p>{html.escape(case['id'])} · {html.escape(STATUS_LABELS.get(case['status'], case['status']))} · "
                  f"{case['n']} of {case['assigned']} reviews submitted</p>"]

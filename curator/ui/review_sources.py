@@ -148,7 +148,8 @@ def case_html(record: dict[str, Any]) -> str:
 
 def reviews_html(reviews: list[dict[str, Any]], rubric: dict[str, Any]) -> str:
     """Other reviewers' submitted reviews as a small table (criterion scores, recommendation, comment)."""
-    heads = "".join(f"<th title='{_esc(c['label'])}'>{_esc(c['label'].split()[0])}</th>" for c in rubric["criteria"])
+    names = [rubric_mod.criterion_name(c) for c in rubric["criteria"]]
+    heads = "".join(f"<th title='{_esc(name)}'>{_esc(name.split()[0])}</th>" for name in names)
     rows = []
     for review in reviews:
         cells = "".join(f"<td align='center'>{_esc(review['scores'].get(c['id'], '–'))}</td>"
