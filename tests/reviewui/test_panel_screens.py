@@ -20,12 +20,13 @@ from curator.ui.review_assign import AssignDialog
 from curator.ui.review_chair import ChairWindow
 from curator.ui.review_menu import SCREENSHOT_VIEWS
 from curator.ui.review_merge import MergeDialog
-from curator.ui.review_reviewers import ReviewersDialog
+from curator.ui.review_reviewers import ReviewerForm, ReviewersDialog
 from curator.ui.review_rubric import RubricDialog
 from curator.ui.review_scoring import ScoringWindow
 from curator.ui.review_sources import LibrarySource
 from curator.ui.settings import Settings, ini_settings
 from curator.ui.workers import Runner
+from curator.vocab import vocabularies
 from tests.ui.conftest import make_window
 
 from .a11y import check_dialog
@@ -105,6 +106,27 @@ def test_reviewer_edit_remove_and_a_refused_name(qtbot, review_round, runner):
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):
         question.button(QMessageBox.StandardButton.Yes).click()
     assert [r.name for r in reviewers_mod.list_reviewers(lib)] == ["Dr Asha Patel", "Maya Okoro", "Sam Lee"]
+
+
+def test_the_conflict_list_is_filtered_by_icb_name_code_or_region_as_typed(qtbot):
+    """The reviewer form's ICS filter finds an ICS the way the editor's picker does, key by key."""
+    form = opened(qtbot, ReviewerForm())
+
+    def shown() -> list[str]:
+        return [form.ics.item(r).data(Qt.ItemDataRole.UserRole) for r in range(form.ics.count())
+                if not form.ics.item(r).isHidden()]
+
+    for written in ("NHS Kent and Medway Integrated Care Board", "Kent and Medway ICB", "E54000032"):
+        form.ics_filter.clear()
+        for letter in written:
+            qtbot.keyClicks(form.ics_filter, letter)
+            assert "E54000032" in shown(), form.ics_filter.text()
+        assert shown() == ["E54000032"]
+    form.ics_filter.clear()
+    assert len(shown()) == 42
+    qtbot.keyClicks(form.ics_filter, "South East")
+    south_east = {t.id for t in vocabularies().ics if t.extra["region"] == "South East"}
+    assert set(shown()) == south_east | {vocabularies().ics.find("South East London").id}
 
 
 def test_a_conflict_override_needs_a_reason_and_is_kept_in_history(qtbot, review_round, runner):
