@@ -194,6 +194,15 @@ def test_each_screenshot_view_opens_its_screen_loaded(qtbot, review_round, tmp_p
         check_dialog(saved[-1])
     assert saved[0].table.rowCount() == 4 and saved[1].list.count() == 6
     assert saved[2].table.rowCount() == len(assign_mod.reviewable_cases(review_round.library)) + 1
+    # the two review windows of the README's pictures: saved once their content is on screen
+    for view, kind in (("scoring", ScoringWindow), ("chair", ChairWindow)):
+        count = len(saved)
+        SCREENSHOT_VIEWS[view](main, saved.append)
+        qtbot.waitUntil(lambda c=count, k=kind: len(saved) > c and isinstance(saved[-1], k), timeout=10_000)
+    scoring_window, chair = saved[-2:]
+    assert scoring_window.current["record"]["title"] in scoring_window.text.toPlainText()
+    assert scoring_window.reviewer_id == review_round.panel["asha"].id and len(scoring_window.rows) == 6
+    assert chair.selected_id() and chair.cases[chair.selected_id()]["title"] in chair.detail.toPlainText()
     for w in main.review_windows:
         w.close()
     main.close()
