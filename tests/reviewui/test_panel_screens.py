@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QMessageBox
 
 from curator.review import assign as assign_mod
 from curator.review import reviewers as reviewers_mod
 from curator.review import rubric as rubric_mod
 from curator.review import scoring
-from curator.ui.review_assign import AssignDialog
+from curator.ui.review_assign import HEADING_WIDTH, AssignDialog
 from curator.ui.review_chair import ChairWindow
 from curator.ui.review_menu import SCREENSHOT_VIEWS
 from curator.ui.review_merge import MergeDialog
@@ -152,6 +153,22 @@ def test_a_conflict_override_needs_a_reason_and_is_kept_in_history(qtbot, review
         dialog.apply()
     assert people[col] in {a["reviewer"] for a in assign_mod.assignments(lib, case=case_id)}
     assert any("Conflict overridden" in h["label"] for h in lib.history(case_id))
+
+
+def test_each_case_study_heading_fits_even_when_bold(qtbot, review_round, runner):
+    """The current row's heading is drawn bold; each title is elided to fit that, never cut mid-letter."""
+    dialog = opened(qtbot, AssignDialog(review_round.library, runner))
+    qtbot.waitUntil(lambda: dialog.proposal is not None, timeout=10_000)
+    header = dialog.table.verticalHeader()
+    bold = header.font()
+    bold.setBold(True)
+    fit = QFontMetrics(bold)
+    titles = [case["title"] for case in dialog.proposal["cases"]]
+    headings = [dialog.table.verticalHeaderItem(r).text() for r in range(len(titles))]
+    assert any(h.endswith("…") for h in headings)  # the demo's long titles are shortened…
+    for title, heading in zip(titles, headings, strict=True):
+        assert fit.horizontalAdvance(heading) <= HEADING_WIDTH < header.maximumWidth()  # …to fit in bold
+        assert heading == title or title.startswith(heading[:-1])
 
 
 def test_merge_reports_a_file_that_is_not_a_review(qtbot, review_round, runner, tmp_path):
