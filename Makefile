@@ -59,6 +59,10 @@ lint: venv
 bench: venv
 	$(PY) -m curator bench import --docs 10000
 
+# The README's pictures of the review windows and the import report, offscreen on a 1366x768 screen.
+screenshots: venv
+	$(PY) docs/screenshots.py
+
 # The standalone folder dist/Curator/ (app `Curator`, command line `curator`), then its smoke test.
 dist: venv
 	$(PIP_INSTALL) -e '.[dist]'

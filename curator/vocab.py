@@ -127,6 +127,40 @@ class Vocabularies:
         term = self.ics.by_id.get(ics_code or "")
         return term.extra.get("region") if term else None
 
+    def ics_matching(self, text: str) -> list[Term]:
+        """The ICSs a person typing ``text`` may mean, best first, for pickers that filter as you type.
+
+        People type an ICS by its name, its ICB's name ("NHS Kent and Medway Integrated Care Board", "Kent and
+        Medway ICB"), a code (ONS, old ONS, ODS) or its region, often half-way through a word; a picker that
+        matched names only showed nothing for all of these. Best first: the ICS ``find`` accepts, names starting
+        with the text, names holding it, region names holding it, then names holding every typed word as the start
+        of a word, in any order ("Kent ICB").
+        """
+        key = _norm(text)
+        if not key:
+            return []
+        exact = self.ics.find(text)
+        ranked = []
+        for term in self.ics:
+            names = [_norm(n) for n in (term.label, *term.aliases, term.id)]
+            names += [f"{names[0]} icb", f"{names[0]} ics"]
+            region = [_norm(str(term.extra.get(k) or "")) for k in ("region", "region_ons_code", "region_ods_code")]
+            words = " ".join(names).split()
+            if term is exact:
+                tier = 0
+            elif names[0].startswith(key):
+                tier = 1
+            elif any(key in n for n in names):
+                tier = 2
+            elif any(key in r for r in region):
+                tier = 3
+            elif all(any(word.startswith(w) for word in words) for w in key.split()):
+                tier = 4
+            else:
+                continue
+            ranked.append((tier, term.label, term))
+        return [term for *_, term in sorted(ranked, key=lambda r: r[:2])]
+
     def area_cohort(self, area_id: str) -> str:
         """adults, children_young_people, cross_cutting or other (for grouping in lists and the guide)."""
         term = self.areas.by_id.get(area_id)

@@ -94,7 +94,7 @@ def write_report(library: Library, out: str | Path) -> dict[str, Any]:
     alpha = data["agreement"]["krippendorff_alpha"]
     doc.add_paragraph(f"Krippendorff's alpha (ordinal) over every criterion: "
                       f"{'–' if alpha is None else f'{alpha:.3f}'}, {_alpha_words(alpha)}.")
-    labels = {c["id"]: c["label"] for c in rubric_mod.current(library)["criteria"]}
+    labels = rubric_mod.labels(rubric_mod.current(library))
     office.add_table(doc, ["Criterion", "Alpha"], [[labels.get(k, k), "–" if v is None else f"{v:.3f}"]
                                                       for k, v in data["agreement"]["by_criterion"].items()])
     office.heading(doc, "Decisions", 2)

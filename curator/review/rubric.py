@@ -50,6 +50,8 @@ def validate(data: Any) -> dict[str, Any]:
         label = item.get("label")
         if not isinstance(label, str) or not label.strip():
             problems.append(f"{where}: needs a label")
+        else:
+            where = f"criterion '{label.strip()}'"  # people edit criteria by label; the id is for files and the CLI
         weight = item.get("weight")
         if isinstance(weight, bool) or not isinstance(weight, int | float) or not weight > 0:
             problems.append(f"{where}: weight must be a number above 0, not {weight!r}")
@@ -63,6 +65,18 @@ def validate(data: Any) -> dict[str, Any]:
     if problems:
         raise CuratorError("the rubric is not usable: " + "; ".join(problems))
     return {"version": data.get("version", 1), "criteria": criteria}
+
+
+def criterion_name(criterion: dict[str, Any]) -> str:
+    """What a person calls a criterion: its label from the rubric; the id only when the rubric gives no label
+    (a hand-made or damaged rubric in a pack)."""
+    label = criterion.get("label")
+    return label.strip() if isinstance(label, str) and label.strip() else str(criterion.get("id"))
+
+
+def labels(*rubrics: dict[str, Any]) -> dict[str, str]:
+    """Criterion id → the name people see, over one or more rubric versions (a later version's label wins)."""
+    return {c["id"]: criterion_name(c) for rubric in rubrics for c in rubric["criteria"]}
 
 
 def current(library: Library) -> dict[str, Any]:
@@ -126,13 +140,14 @@ def check_score(value: Any, where: str) -> int:
 def check_scores(rubric: dict[str, Any], scores: dict[str, Any], where: str, *, complete: bool = True
                  ) -> dict[str, int]:
     """Validate a reviewer's scores against the rubric's criteria; every criterion is needed to submit."""
-    ids = [c["id"] for c in rubric["criteria"]]
-    unknown = [k for k in scores if k not in ids]
-    if unknown:
+    names = labels(rubric)
+    unknown = [k for k in scores if k not in names]
+    if unknown:  # the id was typed (CLI, a file), so each criterion is named by both its id and its label
         raise CuratorError(f"{where}: '{unknown[0]}' is not a criterion of rubric version {rubric['version']}; "
-                           f"the criteria are {', '.join(ids)}")
-    out = {cid: check_score(scores[cid], f"{where}, {cid}") for cid in ids if scores.get(cid) not in (None, "")}
-    missing = [cid for cid in ids if cid not in out]
+                           f"the criteria are " + ", ".join(f"{cid} ({name})" for cid, name in names.items()))
+    out = {cid: check_score(scores[cid], f"{where}, {name}") for cid, name in names.items()
+           if scores.get(cid) not in (None, "")}
+    missing = [name for cid, name in names.items() if cid not in out]
     if complete and missing:
         raise CuratorError(f"{where}: no score for {', '.join(missing)}; every criterion needs a score from 1 to 5 "
                            "to submit (save a draft to finish later)")

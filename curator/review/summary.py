@@ -33,7 +33,7 @@ def case_summary(case: dict[str, Any], reviews: list[dict[str, Any]], rubrics: d
                       "spread": max(s) - min(s)} for cid, s in by_criterion.items()}
     spread = max((c["spread"] for c in criteria.values()), default=None)
     recommendations = Counter(r["recommendation"] for r in reviews if r["recommendation"])
-    labels = {c["id"]: c["label"] for rubric in rubrics.values() for c in rubric["criteria"]}
+    labels = rubric_mod.labels(*(rubrics[v] for v in sorted(rubrics)))
     reasons = [f"scores differ by {c['spread']} on {labels.get(cid, cid)}" for cid, c in criteria.items()
                if c["spread"] >= FLAG_SPREAD]
     if len(recommendations) > 1:

@@ -242,6 +242,28 @@ class RowTable(QWidget):
             self.add_row(row)
 
 
+class IcsCompleter(QCompleter):
+    """Suggests ICSs by name, ICB name, code or region (``Vocabularies.ics_matching``), as people type them.
+
+    Qt's own filter looks for the typed text inside the listed names only, so "Kent and Medway ICB", an ONS code
+    or a region showed nothing. Here the list itself is the matches, refilled when the typed text changes, and
+    Qt is asked to keep every row of it (an empty last path part matches all rows); no match hides the pop-up.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.names = QStringListModel(self)
+        self.setModel(self.names)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._typed: str | None = None
+
+    def splitPath(self, path: str) -> list[str]:
+        if path != self._typed:
+            self._typed = path
+            self.names.setStringList([term.label for term in vocabularies().ics_matching(path)])
+        return [""]
+
+
 class IcsPicker(QWidget):
     """Type-to-filter ICS choice showing the region beside it; free text goes to validation as typed."""
 
@@ -255,15 +277,12 @@ class IcsPicker(QWidget):
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setAccessibleName("Integrated Care System")
         self.combo.lineEdit().setAccessibleName("Integrated Care System")  # the part that takes the focus
-        self.combo.setToolTip("Type part of an ICS name or its code; the region is shown beside it")
+        self.combo.setToolTip("Type part of an ICS or ICB name, its code or its region; the region is shown "
+                              "beside it")
         self.combo.addItem("", None)
         for term in sorted(vocab.ics, key=lambda t: t.label):
             self.combo.addItem(term.label, term.id)
-        names = [self.combo.itemText(i) for i in range(1, self.combo.count())]
-        completer = QCompleter(QStringListModel(names, self), self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.combo.setCompleter(completer)
+        self.combo.setCompleter(IcsCompleter(self))
         self.region = QLabel(self)
         self.region.setAccessibleName("Region of the chosen ICS")
         self.region.setMinimumWidth(140)

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -44,6 +44,7 @@ HELD, NEW, NONE, REMOVE = "held", "new", "none", "remove"
 WORDS = {HELD: "● assigned", NEW: "✓ proposed", REMOVE: "✕ to remove", NONE: ""}
 COLOURS = {HELD: theme.ASSIGN_HELD, NEW: theme.ASSIGN_NEW, REMOVE: theme.ASSIGN_REMOVE}
 CONFLICT = QColor(theme.HIGHLIGHT)
+HEADING_WIDTH = 380  # px for a case study's title in the row headings (the table keeps room for four reviewers)
 Key = tuple[str, str]
 
 
@@ -183,7 +184,12 @@ class AssignDialog(QDialog):
         self.table.setRowCount(len(cases) + 1)
         self.table.setColumnCount(len(people))
         self.table.setHorizontalHeaderLabels([p["name"] for p in people])
-        self.table.setVerticalHeaderLabels([_short(c["title"]) for c in cases] + ["Load (after applying)"])
+        # elided for the bold the current row's heading is drawn in (cut by a count of letters, it overflowed)
+        bold = self.table.verticalHeader().font()
+        bold.setBold(True)
+        fit = QFontMetrics(bold)
+        self.table.setVerticalHeaderLabels([fit.elidedText(c["title"], Qt.TextElideMode.ElideRight, HEADING_WIDTH)
+                                            for c in cases] + ["Load (after applying)"])
         for r, case in enumerate(cases):
             self.table.verticalHeaderItem(r).setToolTip(f"{case['title']} ({case['id']})")
             for c, _person in enumerate(people):
@@ -197,7 +203,7 @@ class AssignDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setMinimumSectionSize(110)
-        self.table.verticalHeader().setMaximumWidth(420)
+        self.table.verticalHeader().setMaximumWidth(HEADING_WIDTH + 40)  # the heading's padding and frame
         self._totals()
         self._filter(self.filter.text())
         if cases and people:

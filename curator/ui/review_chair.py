@@ -189,6 +189,7 @@ class ChairWindow(QMainWindow):
 
     refreshed = Signal()
     decided = Signal(dict)
+    detailShown = Signal(str)  # noqa: N815 - the selected case study's scores and reviews are on screen
 
     def __init__(self, library: Library, *, runner: Runner | None = None, reporter: ErrorReporter | None = None,
                  parent: QWidget | None = None) -> None:
@@ -245,6 +246,8 @@ class ChairWindow(QMainWindow):
         split.addWidget(progress_box)
         split.addWidget(lower)
         split.setSizes([230, 600])
+        self.split = split
+        self._progress_fitted = False
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.addWidget(self.agreement)
@@ -307,6 +310,20 @@ class ChairWindow(QMainWindow):
                 if person["late"]:
                     item.setBackground(QBrush(HIGHLIGHT))
                 self.progress.setItem(r, c, item)
+        self._fit_progress()
+
+    def _fit_progress(self) -> None:
+        """Once, when first filled: make the progress table tall enough for every reviewer, up to two fifths of
+        the window (on a 1366×768 laptop a panel of four showed three, the late one's row could be out of sight)."""
+        sizes = self.split.sizes()
+        if self._progress_fitted or not self.isVisible() or not sum(sizes):
+            return
+        self._progress_fitted = True
+        table = self.progress
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))  # the viewport is below the header
+        top = min(sizes[0] + rows + 8 - table.viewport().height(), sum(sizes) * 2 // 5)  # 8: frames, spacing
+        if top > sizes[0]:
+            self.split.setSizes([top, sum(sizes) - top])
 
     def _fill_summary(self, cases: list[dict[str, Any]]) -> None:
         self.cases = {c["id"]: c for c in cases}
@@ -356,7 +373,7 @@ class ChairWindow(QMainWindow):
         if case is None or detail["case"] != self.selected_id():
             return
         rubric = self.data["rubric"]
-        labels = {c["id"]: c["label"] for c in rubric["criteria"]}
+        labels = rubric_mod.labels(rubric)
         parts = [f"<h3>{html.escape(case['title'])}</h3>",
                  f"<p>{html.escape(case['id'])} · {html.escape(STATUS_LABELS.get(case['status'], case['status']))} · "
                  f"{case['n']} of {case['assigned']} reviews submitted</p>"]
@@ -376,6 +393,7 @@ class ChairWindow(QMainWindow):
         parts.append(reviews_html(detail["reviews"], rubric) if detail["reviews"] else
                      "<p>No review submitted yet.</p>")
         self.detail.setHtml("\n".join(parts))
+        self.detailShown.emit(case["id"])
 
     # -- deciding ------------------------------------------------------------------------------------------
     def record_decision(self, confirmed: bool = False) -> DecisionDialog | None:

@@ -200,8 +200,21 @@ def _view(opener: Callable[[Any], Any], signal: str | None) -> Callable[[Any, Ca
     return show
 
 
+def _chair_view(main_window: Any, save: Callable[[QWidget], None]) -> None:
+    """The chair's window once its summary, and the first case study's detail if there is one, are shown."""
+    window = open_chair(main_window)
+
+    def later(*_: Any) -> None:
+        QTimer.singleShot(300, lambda: save(window))
+
+    window.detailShown.connect(later)
+    window.refreshed.connect(lambda: None if window.table.rowCount() else later())  # nothing to select
+
+
 #: ``--view`` name → show(main_window, save): opens the screen, waits until it has loaded, then calls save.
 SCREENSHOT_VIEWS: dict[str, Callable[[Any, Callable[[QWidget], None]], None]] = {
+    "scoring": _view(open_scoring, "caseShown"),
+    "chair": _chair_view,
     "reviewers": _view(open_reviewers, "loaded"),
     "rubric": _view(open_rubric, "loaded"),
     "assign": _view(open_assign, "loaded"),

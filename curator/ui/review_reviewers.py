@@ -100,10 +100,11 @@ class ReviewerForm(QDialog):
         self.resize(560, 600)
 
     def _filter(self, text: str) -> None:
-        words = text.casefold().split()
+        """Keep the ICSs the text names, as the editor's picker does: by name, ICB name, code or region."""
+        shown = {term.id for term in vocabularies().ics_matching(text)} if text.strip() else None
         for row in range(self.ics.count()):
             item = self.ics.item(row)
-            item.setHidden(not all(w in item.text().casefold() for w in words))
+            item.setHidden(shown is not None and item.data(Qt.ItemDataRole.UserRole) not in shown)
 
     def tick_ics(self, code: str) -> None:
         for row in range(self.ics.count()):

@@ -306,7 +306,8 @@ class ScoringWindow(QMainWindow):
         self.cases = result["cases"]
         self.case_box.clear()
         for n, case in enumerate(self.cases, start=1):
-            self.case_box.addItem(f"{n}. {case['title']} — {STATE_LABELS[case['state']]}", case["id"])
+            # the state first: a long title is cut at the box's edge, and the state must stay in sight
+            self.case_box.addItem(f"{n}. {STATE_LABELS[case['state']]} — {case['title']}", case["id"])
         done = sum(1 for c in self.cases if c["state"] == "submitted")
         self.progress_label.setText(f"{done} of {len(self.cases)} submitted")
         if not self.cases:

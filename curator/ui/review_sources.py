@@ -147,14 +147,18 @@ def case_html(record: dict[str, Any]) -> str:
 
 
 def reviews_html(reviews: list[dict[str, Any]], rubric: dict[str, Any]) -> str:
-    """Other reviewers' submitted reviews as a small table (criterion scores, recommendation, comment)."""
-    heads = "".join(f"<th title='{_esc(c['label'])}'>{_esc(c['label'].split()[0])}</th>" for c in rubric["criteria"])
-    rows = []
-    for review in reviews:
-        cells = "".join(f"<td align='center'>{_esc(review['scores'].get(c['id'], '–'))}</td>"
-                        for c in rubric["criteria"])
-        rec = rubric_mod.RECOMMENDATIONS.get(review.get("recommendation") or "", "–")
-        rows.append(f"<tr><td>{_esc(review.get('reviewer_name'))}</td>{cells}<td>{_esc(rec)}</td>"
-                    f"<td>{_esc(review.get('comment'))}</td></tr>")
-    return (f"<table cellpadding='3' border='1' style='border-collapse:collapse'><tr><th>Reviewer</th>{heads}"
-            f"<th>Recommends</th><th>Comment</th></tr>{''.join(rows)}</table>")
+    """Submitted reviews side by side: a row per criterion, named by its label, and a column per reviewer, then
+    each one's recommendation and comment. (A column per criterion squeezed the headings and comments of a
+    narrow pane into broken words at 1366×768.)"""
+    def row(head: str, cells: list[Any], align: str = "center") -> str:
+        return f"<tr><th align='left'>{_esc(head)}</th>" + "".join(
+            f"<td align='{align}' valign='top'>{_esc(cell)}</td>" for cell in cells) + "</tr>"
+
+    rows = [row(rubric_mod.criterion_name(c), [r["scores"].get(c["id"], "–") for r in reviews])
+            for c in rubric["criteria"]]
+    rows.append(row("Recommends", [rubric_mod.RECOMMENDATIONS.get(r.get("recommendation") or "", "–")
+                                   for r in reviews]))
+    rows.append(row("Comment", [r.get("comment") or "–" for r in reviews], "left"))
+    names = "".join(f"<th>{_esc(r.get('reviewer_name'))}</th>" for r in reviews)
+    return (f"<table cellpadding='3' border='1' style='border-collapse:collapse'><tr><th width='40%'></th>{names}</tr>"
+            f"{''.join(rows)}</table>")

@@ -103,3 +103,25 @@ def test_key_action_audience_must_be_a_guide_audience():
 
 def test_review_by_must_be_a_date():
     assert "YYYY-MM-DD" in errors_of({"title": "t", "review_by": "next spring"})["review_by"]
+
+
+def test_every_way_an_ics_is_written_finds_it_for_a_picker_even_half_typed():
+    """Every name ``normalise`` accepts for an ICS, and every start of one, lists that ICS (the pickers'
+    pop-up showed nothing for an ICB name or a code)."""
+    vocab = vocabularies()
+    for term in vocab.ics:
+        for written in (term.label, term.id, *term.aliases, f"{term.label} ICB", f"NHS {term.label} ICS"):
+            for end in range(1, len(written) + 1):
+                assert term in vocab.ics_matching(written[:end]), (written[:end], term.label)
+        assert vocab.ics_matching(term.extra["icb_name"])[0] is term
+
+
+def test_a_region_lists_its_icss_after_those_named_like_it_and_nonsense_lists_none():
+    vocab = vocabularies()
+    south_east = [t.label for t in vocab.ics if t.extra["region"] == "South East"]
+    labels = [t.label for t in vocab.ics_matching("south east")]
+    assert labels == ["South East London", *sorted(south_east)]
+    assert [t.label for t in vocab.ics_matching("Y59")] == sorted(south_east)  # the region's ODS code
+    assert [t.label for t in vocab.ics_matching("kent icb")] == ["Kent and Medway"]  # words in any order
+    assert [t.label for t in vocab.ics_matching("Kent & Medway")] == ["Kent and Medway"]
+    assert vocab.ics_matching("zzz") == [] and vocab.ics_matching("  ") == []

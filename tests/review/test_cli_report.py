@@ -153,3 +153,22 @@ def test_report_and_export_for_the_panel(review_round, tmp_path):
     ws = load_workbook(tmp_path / "s.xlsx")["Reviews"]
     comments = [ws.cell(row, rows[0].index("comment") + 1) for row in (2, 3)]
     assert {c.data_type for c in comments} == {"s"} and "=HYPERLINK(\"x\")" in {c.value for c in comments}
+
+
+def test_a_refused_score_names_criteria_by_label_and_the_json_keeps_ids(cli, tmp_path, capsys):
+    """Ids stay the CLI's and JSON's language (``--score impact=4``, ``"scores": {"impact": 4}``); the message
+    a person reads names the rubric's labels."""
+    ada = cli("reviewer", "add", "Ada")["id"]
+    cli("review", "assign", "--case", cli.ids[0], "--reviewer", ada)
+    capsys.readouterr()
+    assert main(["--library", str(tmp_path / "lib"), "--json", "review", "score", cli.ids[0], "--reviewer", ada,
+                 "--score", "impact=4", "evaluation=3", "--recommend", "include"]) == 2
+    out = capsys.readouterr()
+    expected = (f"{cli.ids[0]}: no score for Fit with Core20PLUS5 and the population targeted, Community "
+                "involvement and co-production, Replicability and scalability, Sustainability and cost; every "
+                "criterion needs a score from 1 to 5 to submit (save a draft to finish later)")
+    assert json.loads(out.out) == {"error": expected}
+    assert out.err.strip() == f"curator: error: {expected}"
+    draft = cli("review", "score", cli.ids[0], "--reviewer", ada, "--score", "impact=4", "co_production=2",
+                "--draft")
+    assert draft["scores"] == {"impact": 4, "co_production": 2} and draft["submitted"] is None

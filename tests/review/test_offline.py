@@ -145,7 +145,7 @@ def test_a_pack_with_out_of_range_scores_is_refused(tom_round, tmp_path):
     # a score edited by hand to 7 (checksum recomputed so only the range check can catch it)
     rewrite_pack(path, lambda m: _edit_json(m, "responses.json", lambda d: d[cases[1]]["scores"].update(impact=7)),
                  fix_checksum=True)
-    refused(rnd.library, path, f"{cases[1]}, impact: score 7 is out of range")
+    refused(rnd.library, path, f"{cases[1]}, Evidence of impact on outcomes: score 7 is out of range")
 
 
 @pytest.mark.parametrize("fix_checksum", [False, True])
@@ -230,7 +230,7 @@ def test_a_sheet_returned_twice_is_refused(filled_sheet):
 def test_a_sheet_with_out_of_range_scores_is_refused(filled_sheet):
     rnd, tom, cases, path = filled_sheet
     fill_sheet(path, {3: ([3, 3, 7, 3, 3, 3], "Include", None)})
-    refused(rnd.library, path, r"\(row 3\), evaluation: score 7 is out of range")
+    refused(rnd.library, path, r"\(row 3\), Quality of evaluation: score 7 is out of range")
 
 
 def test_a_sheet_excluding_without_a_reason_is_refused(filled_sheet):

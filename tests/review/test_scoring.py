@@ -42,11 +42,14 @@ def test_blind_scoring_hides_others_scores_until_a_reviewer_submits(scored_case)
 
 
 @pytest.mark.parametrize(("scores", "recommend", "comment", "message"), [
-    (full_scores(impact=6), "include", "", r"impact: score 6 is out of range"),
+    (full_scores(impact=6), "include", "", r", Evidence of impact on outcomes: score 6 is out of range"),
     (full_scores(impact=0), "include", "", r"out of range"),
     (full_scores(impact="x"), "include", "", r"out of range"),
-    (dict(full_scores(), novelty=3), "include", "", r"'novelty' is not a criterion"),
-    ({"impact": 3}, "include", "", r"no score for core20plus5_fit"),
+    (dict(full_scores(), novelty=3), "include", "",
+     r"'novelty' is not a criterion .*; the criteria are core20plus5_fit \(Fit with Core20PLUS5 and the "
+     r"population targeted\), impact \(Evidence of impact on outcomes\)"),
+    ({"impact": 3}, "include", "", r"no score for Fit with Core20PLUS5 and the population targeted, Quality of "
+                                 r"evaluation, Community involvement and co-production, Replicability"),
     (full_scores(), "maybe", "", r"recommendation 'maybe' is not one of"),
     (full_scores(), None, "", r"a recommendation is needed"),
     (full_scores(), "exclude", "  ", r"an exclude needs a reason"),
@@ -108,7 +111,9 @@ def test_rubric_set_makes_a_new_version_and_old_reviews_keep_theirs(scored_case)
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d["criteria"][0].update(weight=0), "weight must be a number above 0"),
+    (lambda d: d["criteria"][0].update(weight=0),
+     "criterion 'Fit with Core20PLUS5 and the population targeted': weight must be a number above 0"),
+    (lambda d: d["criteria"][2].update(label=" "), "criterion 'evaluation': needs a label"),
     (lambda d: d["criteria"][1].update(id="core20plus5_fit"), "is used twice"),
     (lambda d: d["criteria"][0]["levels"].pop("5"), 'levels must describe each score "1" to "5"'),
     (lambda d: d.update(criteria=[]), "a rubric is a JSON object"),
@@ -119,3 +124,17 @@ def test_an_unusable_rubric_is_refused_with_the_problem(library, change, message
     with pytest.raises(CuratorError, match=message):
         rubric_mod.set_rubric(library, data)
     assert rubric_mod.current(library)["version"] == 1
+
+
+def test_score_messages_name_criteria_by_label_and_by_id_only_without_one():
+    """A person reads the rubric's labels; a rubric without a label (a hand-made pack's) still names the criterion."""
+    rubric = rubric_mod.default_rubric()
+    rubric["criteria"][1].pop("label")  # impact
+    rubric["criteria"][2]["label"] = "  "  # evaluation
+    with pytest.raises(CuratorError) as err:
+        rubric_mod.check_scores(rubric, {"core20plus5_fit": 3}, "cs-1")
+    assert str(err.value).startswith("cs-1: no score for impact, evaluation, Community involvement and "
+                                     "co-production, Replicability and scalability, Sustainability and cost; ")
+    with pytest.raises(CuratorError, match=r"^cs-1, Fit with Core20PLUS5 and the population targeted: score 9 "):
+        rubric_mod.check_scores(rubric, {"core20plus5_fit": 9}, "cs-1", complete=False)
+    assert rubric_mod.check_scores(rubric, {"impact": "4"}, "cs-1", complete=False) == {"impact": 4}

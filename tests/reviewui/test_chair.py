@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 
+from curator.review import rubric as rubric_mod
 from curator.review import scoring
 from curator.review import summary as summary_mod
 from curator.ui.review_chair import FLAG_TEXT, LATE_TEXT, SUMMARY_COLUMNS, ChairWindow
+from curator.ui.review_sources import reviews_html
 
 from .conftest import score_round
 
@@ -77,3 +80,22 @@ def test_the_chair_records_a_decision_and_the_status_changes(qtbot, review_round
     with qtbot.waitSignal(window.runner.idle, timeout=10_000):
         dialog.accept()
     assert "already decided" in window.reporter.last_message
+
+
+def test_reviews_side_by_side_name_each_criterion_by_its_label(qtbot):
+    """A row per criterion named as the rubric names it (its id only without a label), a column per reviewer."""
+    rubric = rubric_mod.default_rubric()
+    rubric["criteria"][5].pop("label")
+    reviews = [{"reviewer_name": "Tom Byrne", "scores": {"impact": 4, "sustainability": 2},
+                "recommendation": "revise", "comment": "Needs the costs"},
+               {"reviewer_name": "Sam Lee", "scores": {"impact": 5}, "recommendation": "include", "comment": ""}]
+    document = QTextDocument()
+    document.setHtml(reviews_html(reviews, rubric))
+    table = document.rootFrame().childFrames()[0]
+    cells = [[table.cellAt(r, c).firstCursorPosition().block().text() for c in range(table.columns())]
+             for r in range(table.rows())]
+    assert cells[0] == ["", "Tom Byrne", "Sam Lee"]
+    assert cells[2] == ["Evidence of impact on outcomes", "4", "5"]
+    assert cells[6] == ["sustainability", "2", "–"]  # no label in this rubric: the id
+    assert cells[7] == ["Recommends", "Include with changes", "Include"]
+    assert cells[8] == ["Comment", "Needs the costs", "–"]

@@ -10,22 +10,24 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QMessageBox
 
 from curator.review import assign as assign_mod
 from curator.review import reviewers as reviewers_mod
 from curator.review import rubric as rubric_mod
 from curator.review import scoring
-from curator.ui.review_assign import AssignDialog
+from curator.ui.review_assign import HEADING_WIDTH, AssignDialog
 from curator.ui.review_chair import ChairWindow
 from curator.ui.review_menu import SCREENSHOT_VIEWS
 from curator.ui.review_merge import MergeDialog
-from curator.ui.review_reviewers import ReviewersDialog
+from curator.ui.review_reviewers import ReviewerForm, ReviewersDialog
 from curator.ui.review_rubric import RubricDialog
 from curator.ui.review_scoring import ScoringWindow
 from curator.ui.review_sources import LibrarySource
 from curator.ui.settings import Settings, ini_settings
 from curator.ui.workers import Runner
+from curator.vocab import vocabularies
 from tests.ui.conftest import make_window
 
 from .a11y import check_dialog
@@ -107,6 +109,27 @@ def test_reviewer_edit_remove_and_a_refused_name(qtbot, review_round, runner):
     assert [r.name for r in reviewers_mod.list_reviewers(lib)] == ["Dr Asha Patel", "Maya Okoro", "Sam Lee"]
 
 
+def test_the_conflict_list_is_filtered_by_icb_name_code_or_region_as_typed(qtbot):
+    """The reviewer form's ICS filter finds an ICS the way the editor's picker does, key by key."""
+    form = opened(qtbot, ReviewerForm())
+
+    def shown() -> list[str]:
+        return [form.ics.item(r).data(Qt.ItemDataRole.UserRole) for r in range(form.ics.count())
+                if not form.ics.item(r).isHidden()]
+
+    for written in ("NHS Kent and Medway Integrated Care Board", "Kent and Medway ICB", "E54000032"):
+        form.ics_filter.clear()
+        for letter in written:
+            qtbot.keyClicks(form.ics_filter, letter)
+            assert "E54000032" in shown(), form.ics_filter.text()
+        assert shown() == ["E54000032"]
+    form.ics_filter.clear()
+    assert len(shown()) == 42
+    qtbot.keyClicks(form.ics_filter, "South East")
+    south_east = {t.id for t in vocabularies().ics if t.extra["region"] == "South East"}
+    assert set(shown()) == south_east | {vocabularies().ics.find("South East London").id}
+
+
 def test_a_conflict_override_needs_a_reason_and_is_kept_in_history(qtbot, review_round, runner):
     lib = review_round.library
     maya = review_round.panel["maya"]
@@ -130,6 +153,22 @@ def test_a_conflict_override_needs_a_reason_and_is_kept_in_history(qtbot, review
         dialog.apply()
     assert people[col] in {a["reviewer"] for a in assign_mod.assignments(lib, case=case_id)}
     assert any("Conflict overridden" in h["label"] for h in lib.history(case_id))
+
+
+def test_each_case_study_heading_fits_even_when_bold(qtbot, review_round, runner):
+    """The current row's heading is drawn bold; each title is elided to fit that, never cut mid-letter."""
+    dialog = opened(qtbot, AssignDialog(review_round.library, runner))
+    qtbot.waitUntil(lambda: dialog.proposal is not None, timeout=10_000)
+    header = dialog.table.verticalHeader()
+    bold = header.font()
+    bold.setBold(True)
+    fit = QFontMetrics(bold)
+    titles = [case["title"] for case in dialog.proposal["cases"]]
+    headings = [dialog.table.verticalHeaderItem(r).text() for r in range(len(titles))]
+    assert any(h.endswith("…") for h in headings)  # the demo's long titles are shortened…
+    for title, heading in zip(titles, headings, strict=True):
+        assert fit.horizontalAdvance(heading) <= HEADING_WIDTH < header.maximumWidth()  # …to fit in bold
+        assert heading == title or title.startswith(heading[:-1])
 
 
 def test_merge_reports_a_file_that_is_not_a_review(qtbot, review_round, runner, tmp_path):
@@ -172,6 +211,15 @@ def test_each_screenshot_view_opens_its_screen_loaded(qtbot, review_round, tmp_p
         check_dialog(saved[-1])
     assert saved[0].table.rowCount() == 4 and saved[1].list.count() == 6
     assert saved[2].table.rowCount() == len(assign_mod.reviewable_cases(review_round.library)) + 1
+    # the two review windows of the README's pictures: saved once their content is on screen
+    for view, kind in (("scoring", ScoringWindow), ("chair", ChairWindow)):
+        count = len(saved)
+        SCREENSHOT_VIEWS[view](main, saved.append)
+        qtbot.waitUntil(lambda c=count, k=kind: len(saved) > c and isinstance(saved[-1], k), timeout=10_000)
+    scoring_window, chair = saved[-2:]
+    assert scoring_window.current["record"]["title"] in scoring_window.text.toPlainText()
+    assert scoring_window.reviewer_id == review_round.panel["asha"].id and len(scoring_window.rows) == 6
+    assert chair.selected_id() and chair.cases[chair.selected_id()]["title"] in chair.detail.toPlainText()
     for w in main.review_windows:
         w.close()
     main.close()

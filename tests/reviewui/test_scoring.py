@@ -89,7 +89,8 @@ def test_blind_until_this_reviewer_submits(qtbot, review_round):
 
 
 @pytest.mark.parametrize(("keys", "message"), [
-    ("4\t4\tI", "no score for evaluation, co_production, replicability, sustainability"),
+    ("4\t4\tI", "no score for Quality of evaluation, Community involvement and co-production, Replicability and "
+                 "scalability, Sustainability and cost"),
     ("4\t4\t4\t4\t4\t4\tX", "an exclude needs a reason; say why in the comment"),
     ("4\t4\t4\t4\t4\t4", "a recommendation is needed"),
 ])

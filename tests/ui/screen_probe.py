@@ -105,8 +105,13 @@ def main() -> None:
         scoring.close()
         chair = ChairWindow(library)
         chair.show()
-        wait(app, lambda: chair.isVisible())
+        wait(app, lambda: chair.isVisible() and chair.progress.rowCount() > 0)
+        wait(app, lambda: False, rounds=20)  # let the fitted progress table lay out
         out["chair"] = report(chair, {"decide": chair.decide_button}, area)
+        table = chair.progress
+        out["chair"]["reviewers_out_of_sight"] = [  # rows not wholly inside the progress table's viewport
+            table.item(r, 0).text() for r in range(table.rowCount())
+            if table.rowViewportPosition(r) + table.rowHeight(r) > table.viewport().height()]
         chair.close()
         decision = DecisionDialog({"id": record["id"], "title": record["title"], "status": "in_review"})
         decision.show()

@@ -63,6 +63,8 @@ def test_every_window_fits_the_screen_with_its_buttons_showing(probes, name):
         assert all(shown["buttons"].values()), (window, shown["buttons"])
     assert result["editor"]["buttons"].keys() >= {"save", "cancel"}
     assert result["scoring"]["buttons"].keys() >= {"submit", "draft"}
+    if name == "1366x768":  # every reviewer's progress in sight, the late one's too (at 200% the table scrolls)
+        assert result["chair"]["reviewers_out_of_sight"] == []
     narrow = result["main"]["size"][0] < 1200
     assert result["main"]["stacked"] is narrow  # the preview goes under the results on a narrow window
     assert result["main"]["filters_width"] >= 180  # and the filters keep their width
