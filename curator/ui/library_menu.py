@@ -256,7 +256,7 @@ class _SavedKeys(QObject):
         super().__init__(window)
         self.window = window
 
-    KEYS = (Qt.Key.Key_F2, Qt.Key.Key_Delete)
+    KEYS = (Qt.Key.Key_F2, Qt.Key.Key_Delete, Qt.Key.Key_Menu)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.ShortcutOverride:  # Delete here is not the window's "delete case study"
@@ -268,6 +268,12 @@ class _SavedKeys(QObject):
         if event.type() == QEvent.Type.KeyPress:
             key, mods = event.key(), event.modifiers()  # type: ignore[attr-defined]
             ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+            if key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and mods & Qt.KeyboardModifier.ShiftModifier):
+                saved = self.window.facets.saved  # the menu by keyboard, beside the chosen search
+                item = saved.currentItem()
+                rect = saved.visualItemRect(item) if item is not None else saved.rect()
+                saved_menu(self.window, saved.viewport().mapToGlobal(rect.bottomLeft()))
+                return True
             if key == Qt.Key.Key_F2:
                 rename_saved(self.window)
                 return True

@@ -300,6 +300,37 @@ def test_saved_searches_rename_reorder_delete_from_the_sidebar(qtbot, window, de
     assert not demo_library.trash(), "Delete in the sidebar deleted a case study"
 
 
+def test_share_a_saved_search_by_keyboard_from_its_menu(qtbot, window, demo_library):
+    """Menu key (or Shift+F10) opens the saved search's menu by keyboard; Share marks it shared, the sidebar says
+    so, and the status bar says it goes to the team once the library is linked (this one is not)."""
+    service = demo_library.extensions["search"]
+    service.save_search("asthma", "asthma")
+    window.refresh_saved_searches()
+    saved = window.facets.saved
+    saved.setCurrentRow(0)
+    saved.setFocus()
+    for key, mods in ((Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier),
+                      (Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)):
+        window.saved_context_menu = None
+        qtbot.keyClick(saved, key, mods)
+        assert window.saved_context_menu is not None, f"{key} did not open the saved search's menu"
+        window.saved_context_menu.close()
+    share = next(a for a in window.saved_context_menu.actions() if a.text() == "&Share with team library")
+    assert share.isCheckable() and not share.isChecked()
+    share.trigger()
+    qtbot.waitUntil(lambda: saved.item(0).text() == "asthma (shared)", timeout=10_000)
+    assert "once this library is linked" in window.statusBar().currentMessage()
+    assert service.saved_searches() == [{"name": "asthma", "query": "asthma", "shared": True}]
+    # running, renaming and unsharing still work on the name, not the "(shared)" text
+    saved.setCurrentRow(0)
+    qtbot.keyClick(saved, Qt.Key.Key_Menu)
+    unshare = next(a for a in window.saved_context_menu.actions() if a.text() == "&Share with team library")
+    assert unshare.isChecked()
+    window.saved_context_menu.close()
+    unshare.trigger()
+    qtbot.waitUntil(lambda: saved.item(0).text() == "asthma", timeout=10_000)
+
+
 def test_bulk_status_and_tag_from_the_context_menu_then_one_undo(qtbot, window, demo_library, tmp_path):
     from curator.ui.library_menu import bulk_status, bulk_tags, selected_ids, selection_menu
 
