@@ -96,6 +96,20 @@ def decode(leaf: Any, field: str, text: str, positions: bool = False) -> tuple[n
     return ids.astype(np.int32), weights, (np.repeat(ids, counts) << 32) | found
 
 
+def _length_bytes(column: Any, count: int) -> np.ndarray:
+    """A segment's one-byte field lengths: the column's bytes as they lie (documents past its end have none),
+    or one read per document where the reader is not Whoosh's fixed-size numeric column."""
+    try:
+        if column._fixedlen == 1 and not column._reverse:
+            raw = column._dbfile.get(column._basepos, min(column._count, count))
+            codes = np.zeros(count, dtype=np.uint8)
+            codes[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+            return codes
+    except AttributeError:
+        pass
+    return np.fromiter((column[d] for d in range(count)), dtype=np.uint8, count=count)
+
+
 class PostingsCache:
     """Decoded postings and field lengths per segment, shared by the query thread and the warm-up thread."""
 
@@ -165,7 +179,7 @@ class PostingsCache:
 
                 column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
                 if column is not None:
-                    codes = np.fromiter((column[d] for d in range(count)), dtype=np.uint8, count=count)
+                    codes = _length_bytes(column, count)
             found = self._lengths[key] = _LENGTH[codes]
         return found
 

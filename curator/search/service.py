@@ -19,6 +19,7 @@ from ..errors import CuratorError
 from ..history import now_iso
 from ..progress import Cancelled, CancelToken, ProgressFn, no_progress
 from . import schema as S
+from . import warmup
 from .facetcount import FACETS, FacetCounter
 from .fastmatch import Matches, Unsupported, evaluate, matches_of
 from .index import (
@@ -55,6 +56,7 @@ class SearchService(IndexSync):
         self._packed: list[tuple | None] = []
         self._cache = SegmentCache()
         self._postings = PostingsCache()
+        self._warming: threading.Event | None = None  # set: stop the warm-up (see ``warmup``)
         self._facet_counter = FacetCounter()
         self._known_gen: int | None = None
         self._gen_at_attach = self.store.generation
@@ -96,6 +98,9 @@ class SearchService(IndexSync):
             self._nudge()  # many small segments left by an earlier session: fold them once idle
 
     def _install(self, name: str, ix: Any, searcher: Any = None) -> None:
+        if self._warming is not None and ix is not self._ix:
+            self._warming.set()  # another index: warm it after its first answer
+            self._warming = None
         old = self._searcher
         self._name, self._ix, self._searcher = name, ix, searcher
         if old is not None and old is not searcher:
@@ -241,6 +246,8 @@ class SearchService(IndexSync):
         out = self._result(text, searcher, top, total, counts, parsed.marks, parsed.notice)
         if suggest and not total and parsed.words:
             out["suggestion"] = suggestion(searcher, text, parsed.words)
+        if self._warming is None:  # after the first answer, so it never delays it
+            self._warming = warmup.start(self._ix, self._postings)
         return out
 
     @staticmethod
@@ -343,6 +350,8 @@ class SearchService(IndexSync):
         """Write queued changes, stop the writer thread, release the index."""
         self._stopping = True
         self._wake.set()
+        if self._warming is not None:
+            self._warming.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
         with self._lock:
