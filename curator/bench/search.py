@@ -1,7 +1,8 @@
 """``bench search``: Curator (Whoosh) against FTS5 done well and tantivy, on the same synthetic library, same run.
 
-Every figure is the full work the window needs: the total, the top 20, facet counts and 20 snippets (as-you-type:
-total, top 20 and snippets). Latencies come from one process with the engines interleaved query by query, the
+Every figure is the full work the window needs: the total, the top 20, facet counts and 20 snippets (as-you-type
+too: the window asks each keystroke's first page with facet counts, and Curator's with "did you mean" where
+nothing matches). Latencies come from one process with the engines interleaved query by query, the
 median of ``--repeats`` passes per query, so the machine's other load biases no engine. Builds, peak memory
 while searching and "a fresh process gives its first full answer" run one engine per child process. Also
 reported: every prefix of the mix typed letter by letter (``quick()``), saving one record and finding it by a new
@@ -121,14 +122,14 @@ class Engines:
 
     def search(self, engine: str, text: str, filters: dict | None = None, quick: bool = False) -> dict[str, Any]:
         if engine == "curator":
-            if quick:
-                return self.svc.quick(text, limit=20, filters=filters)
+            if quick:  # what ui.queries.run_search asks for a keystroke's first page
+                return self.svc.quick(text, limit=20, filters=filters, facets=True, suggest=True)
             return self.svc.search(text, filters, limit=20)
         if engine == "fts5":
             from . import fts5
 
-            return fts5.search(self.conn, text, filters, limit=20, facets=not quick)
-        return self.tantivy.search(text, filters, limit=20, facets=not quick)
+            return fts5.search(self.conn, text, filters, limit=20)
+        return self.tantivy.search(text, filters, limit=20)
 
     def save(self, engine: str, case_id: str, word: str) -> None:
         old = self.lib.get(case_id)

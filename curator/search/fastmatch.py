@@ -1,10 +1,11 @@
-"""Match and rank in one pass, a posting block at a time: the exact total, every match's BM25F score, no walk twice.
+"""Match and rank in one pass with numpy: the exact total, every match's BM25F score, no walk in Python.
 
 Whoosh's collector walks the matches twice (``docs_for_query`` for the total and facets, then the scored
-search) and spends ~18 µs of method calls per posting on scoring. Here each word's postings are read a block
-at a time (ids and weights as arrays, as ``phrases`` does for positions), AND / OR / NOT are set operations in
-C, and the BM25F score (Whoosh's formula and statistics, so the order is Whoosh's) is one arithmetic
-expression per matching document. Field lengths are read once per segment and kept.
+search) and spends ~18 µs of method calls per posting on scoring. Here each segment's result is a dense pair
+of arrays (a match mask and the scores, zero where nothing matched): a word's BM25F score is one vector
+expression over its decoded postings (``postings``), AND / OR / NOT are mask operations and additions, and
+the top of the list is an ``argpartition``. The formula, its statistics and the order of the additions are the
+ones the earlier per-document code used (Whoosh's BM25F), so scores, order and totals do not change.
 
 ``evaluate`` handles the query shapes ``query.compile_query`` and ``filters`` build (Term, And, Or, AndNot,
 AndMaybe, Not, Every, NullQuery, FastPhrase); for anything else it raises ``Unsupported`` and the caller uses
@@ -13,216 +14,163 @@ Whoosh's own path.
 
 from __future__ import annotations
 
-from array import array
-from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
-from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
 
-from .phrases import FastPhrase
+from .phrases import FastPhrase, phrase_docs
+from .postings import PostingsCache, Unsupported, segment_key
 
-POSTINGS_BUDGET = 4_000_000  # decoded postings kept between queries (~8 bytes each: ~32 MB)
+__all__ = ["Matches", "Unsupported", "evaluate", "matches_of"]
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults, which the searcher uses
-_LENGTH = [byte_to_length(b) or 1 for b in range(256)]
+Result = tuple[np.ndarray, np.ndarray]  # (match mask, scores: zero where the mask is False)
 
 
-class Unsupported(Exception):
-    """A query shape this module does not evaluate (the caller falls back to Whoosh)."""
+@dataclass
+class Matches:
+    """Every live match of a query: per segment its key, global docnum offset, match mask and scores."""
+
+    segments: list[tuple[Any, int, np.ndarray, np.ndarray | None]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(int(np.count_nonzero(mask)) for _, _, mask, _ in self.segments)
+
+    def docnums(self) -> np.ndarray:
+        """Global document numbers of the matches, ascending."""
+        parts = [np.flatnonzero(mask) + offset for _, offset, mask, _ in self.segments]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def top(self, offset: int, limit: int) -> list[tuple[float, int]]:
+        """``(score, docnum)`` of ranks ``offset`` to ``offset + limit``: best score first, then the lower
+        docnum (the order ``heapq.nlargest`` over ``(score, -docnum)`` gave)."""
+        docs = self.docnums()
+        if not docs.size:
+            return []
+        scores = np.concatenate([scores[np.flatnonzero(mask)] for _, _, mask, scores in self.segments])
+        want = offset + limit
+        if docs.size > want:
+            kth = np.partition(scores, docs.size - want)[docs.size - want]
+            keep = scores >= kth  # ties at the cut all stay, then the docnum decides
+            docs, scores = docs[keep], scores[keep]
+        order = np.lexsort((docs, -scores))[offset:want]
+        return [(float(s), int(d)) for s, d in zip(scores[order], docs[order], strict=True)]
 
 
-class Lengths:
-    """Per-segment field lengths (one list per field, read once) and recently decoded postings."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[Any, str], list[int]] = {}
-        self.postings = OrderedDict()
-
-    def get(self, leaf: Any, field: str) -> list[int]:
-        segment = leaf.segment()
-        key = (segment.segment_id() if segment is not None else id(leaf), field)
-        found = self._cache.get(key)
-        if found is None:
-            count = leaf.doc_count_all()
-            found = [1] * count
-            perdoc = getattr(leaf, "_perdoc", None)
-            if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-                from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-                column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-                if column is not None:
-                    table = _LENGTH
-                    found = [table[column[d]] for d in range(count)]
-            self._cache[key] = found
-        return found
-
-    def keep_only(self, segment_ids: set[Any]) -> None:
-        for key in [k for k in self._cache if k[0] not in segment_ids]:
-            del self._cache[key]
-        for key in [k for k in self.postings if k[0] not in segment_ids]:
-            self._drop(key)
-
-    #: decoded postings, most recently used last: typing reuses the words already typed, and decoding
-    #: Whoosh's pickled, compressed blocks is most of a query's cost
-    postings: OrderedDict[tuple[Any, str, str], tuple[array, array]]
-    _held = 0
-
-    def cached_postings(self, leaf: Any, field: str, text: str) -> tuple[array, array]:
-        segment = leaf.segment()
-        if segment is None:
-            return _postings(leaf, field, text)
-        key = (segment.segment_id(), field, text)
-        found = self.postings.get(key)
-        if found is not None:
-            self.postings.move_to_end(key)
-            return found
-        ids, weights = _postings(leaf, field, text)
-        found = (array("I", ids), array("f", weights))
-        self.postings[key] = found
-        self._held += len(ids)
-        while self._held > POSTINGS_BUDGET and len(self.postings) > 1:
-            self._drop(next(iter(self.postings)))
-        return found
-
-    def _drop(self, key: tuple[Any, str, str]) -> None:
-        ids, _ = self.postings.pop(key)
-        self._held -= len(ids)
-
-
-def _postings(leaf: Any, field: str, text: str) -> tuple[Any, Any]:
-    """(ids, weights) of one word in one segment, block by block; empty if absent."""
-    try:
-        matcher = leaf._terms.matcher(field, leaf._text_to_bytes(field, text), leaf.schema[field].format)
-    except TermNotFound:
-        return (), ()
-    except (AttributeError, TypeError) as err:
-        raise Unsupported(str(err)) from err
-    if not all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block")):
-        ids, weights = [], []
-        while matcher.is_active():  # an inlined posting list
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return ids, weights
-    ids, weights = [], []
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        start = matcher._i
-        ids.extend(matcher._ids[start:])
-        weights.extend(matcher._weights[start:])
-        matcher._next_block()
-    return ids, weights
+def matches_of(searcher: Any, docnums: Any) -> Matches:
+    """``Matches`` (unscored) for global docnums found another way (Whoosh's collector)."""
+    docs = np.fromiter(docnums, dtype=np.int64)
+    out = Matches()
+    for leaf, offset in searcher.reader().leaf_readers():
+        mask = np.zeros(leaf.doc_count_all(), dtype=bool)
+        local = docs[(docs >= offset) & (docs < offset + mask.size)] - offset
+        mask[local] = True
+        out.segments.append((segment_key(leaf), offset, mask, None))
+    return out
 
 
 class Evaluator:
-    """Evaluates one query on one leaf segment: ``{leaf docnum: score}`` of every live match."""
+    """Evaluates one query on one leaf segment as dense arrays."""
 
-    def __init__(self, searcher: Any, leaf_searcher: Any, lengths: Lengths) -> None:
+    def __init__(self, searcher: Any, leaf_searcher: Any, cache: PostingsCache) -> None:
         self.top = searcher
-        self.searcher = leaf_searcher
         self.leaf = leaf_searcher.reader()
-        self.lengths = lengths
-        self._all: set[int] | None = None
+        self.cache = cache
+        self.size = self.leaf.doc_count_all()
+        self._live: np.ndarray | None = None
 
-    def everything(self) -> set[int]:
-        if self._all is None:
-            docs = set(range(self.leaf.doc_count_all()))
+    def live(self) -> np.ndarray:
+        if self._live is None:
+            live = np.ones(self.size, dtype=bool)
             if self.leaf.has_deletions():
-                docs.difference_update(self.leaf.deleted_docs_set)
-            self._all = docs
-        return self._all
+                live[np.fromiter(self.leaf.deleted_docs_set, dtype=np.int64)] = False
+            self._live = live
+        return self._live
 
-    def term(self, field: str, text: str, boost: float = 1.0, within: set[int] | None = None) -> dict[int, float]:
-        ids, weights = self.lengths.cached_postings(self.leaf, field, text)
-        if not ids:
-            return {}
-        if not self.top.schema[field].scorable:
-            scores = dict.fromkeys(ids, 0.0)
-        else:
-            idf = self.top.idf(field, text) * boost
-            avg = self.top.avg_field_length(field) or 1
-            lengths = self.lengths.get(self.leaf, field)
+    def nothing(self) -> Result:
+        return np.zeros(self.size, dtype=bool), np.zeros(self.size)
+
+    def term(self, fieldname: str, text: str, boost: float = 1.0) -> Result:
+        ids, weights = self.cache.terms(self.leaf, fieldname, text)
+        mask, scores = self.nothing()
+        if not ids.size:
+            return mask, scores
+        mask[ids] = True
+        if self.top.schema[fieldname].scorable:
+            idf = self.top.idf(fieldname, text) * boost
+            avg = self.top.avg_field_length(fieldname) or 1
             top, k, kb = idf * (K1 + 1), K1 * (1 - B), K1 * B / avg
-            if within is not None:
-                scores = {d: top * w / (w + k + kb * lengths[d]) for d, w in zip(ids, weights, strict=False)
-                          if d in within}
-            else:
-                scores = {d: top * w / (w + k + kb * lengths[d]) for d, w in zip(ids, weights, strict=False)}
+            w = weights.astype(np.float64)
+            scores[ids] = top * w / (w + k + kb * self.cache.lengths(self.leaf, fieldname)[ids])
         if self.leaf.has_deletions():
-            for d in self.leaf.deleted_docs_set.intersection(scores):
-                del scores[d]
-        return scores
+            mask &= self.live()
+            scores[~mask] = 0.0
+        return mask, scores
 
-    def run(self, q: Any, within: set[int] | None = None) -> dict[int, float]:
+    def run(self, q: Any) -> Result:
         if isinstance(q, FastPhrase):
-            return self.phrase(q, within)
+            return self.phrase(q)
         if isinstance(q, wq.Term):
-            return self.term(q.fieldname, q.text, q.boost, within)
+            return self.term(q.fieldname, q.text, q.boost)
         if isinstance(q, wq.And):
-            return self.conjunction(list(q.subqueries), within)
+            return self.conjunction(list(q.subqueries))
         if isinstance(q, wq.Or):
-            return self.disjunction(list(q.subqueries), within)
+            return self.disjunction(list(q.subqueries))
         if isinstance(q, wq.AndNot):
-            found = self.run(q.a, within)
-            if found:
-                for d in self.run(q.b, set(found)):
-                    found.pop(d, None)
-            return found
+            mask, scores = self.run(q.a)
+            if mask.any():
+                mask = mask & ~self.run(q.b)[0]
+                scores = np.where(mask, scores, 0.0)
+            return mask, scores
         if isinstance(q, wq.AndMaybe):
-            found = self.run(q.a, within)
-            if found:
-                for d, s in self.run(q.b, set(found)).items():
-                    found[d] += s
-            return found
+            mask, scores = self.run(q.a)
+            if mask.any():
+                scores = np.where(mask, scores + self.run(q.b)[1], 0.0)
+            return mask, scores
         if isinstance(q, wq.Not):
-            found = dict.fromkeys(self.everything() if within is None else within, 0.0)
-            for d in self.run(q.query, set(found)):
-                found.pop(d, None)
-            return found
+            return self.live() & ~self.run(q.query)[0], np.zeros(self.size)
         if isinstance(q, wq.Every) and not q.fieldname:
-            return dict.fromkeys(self.everything() if within is None else within & self.everything(), 0.0)
+            return self.live().copy(), np.zeros(self.size)
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-            return {}
+            return self.nothing()
         raise Unsupported(type(q).__name__)
 
-    def conjunction(self, parts: list[Any], within: set[int] | None) -> dict[int, float]:
-        # the rarest part first: the rest only score documents it matched
+    def conjunction(self, parts: list[Any]) -> Result:
+        # the rarest part first, as before: the additions happen in the same order, so scores are bit-identical
         parts.sort(key=self._estimate)
-        found: dict[int, float] | None = None
-        for part in parts:
-            scores = self.run(part, within if found is None else set(found))
-            found = scores if found is None else {d: s + scores[d] for d, s in found.items() if d in scores}
-            if not found:
-                return {}
-        return found or {}
+        mask, scores = self.run(parts[0])
+        for part in parts[1:]:
+            if not mask.any():
+                break
+            other_mask, other_scores = self.run(part)
+            mask = mask & other_mask
+            scores = np.where(mask, scores + other_scores, 0.0)
+        return mask, scores
 
-    def disjunction(self, parts: list[Any], within: set[int] | None) -> dict[int, float]:
-        results = sorted((self.run(part, within) for part in parts), key=len, reverse=True)
-        if not results:
-            return {}
-        found = results[0]
-        for other in results[1:]:
-            get = found.get
-            found.update({d: get(d, 0.0) + s for d, s in other.items()})
-        return found
+    def disjunction(self, parts: list[Any]) -> Result:
+        if not parts:
+            return self.nothing()
+        results = sorted((self.run(part) for part in parts), key=lambda r: int(np.count_nonzero(r[0])),
+                         reverse=True)
+        mask, scores = results[0][0].copy(), results[0][1].copy()
+        for other_mask, other_scores in results[1:]:
+            mask |= other_mask
+            scores += other_scores
+        return mask, scores
 
-    def phrase(self, q: FastPhrase, within: set[int] | None) -> dict[int, float]:
-        matcher = q.matcher(self.searcher)
-        docs = set(matcher.all_ids()) if matcher.is_active() else set()
-        if within is not None:
-            docs &= within
-        if not docs:
-            return {}
-        # ranked as the words ANDed, within the phrase's documents (as ``relax`` does for Whoosh)
-        found = dict.fromkeys(docs, 0.0)
-        for word in q.words:
-            for d, s in self.term(q.fieldname, word, q.boost, docs).items():
-                found[d] += s
-        return found
+    def phrase(self, q: FastPhrase) -> Result:
+        mask = phrase_docs(self.cache, self.leaf, q.fieldname, q.words)
+        if self.leaf.has_deletions():
+            mask &= self.live()
+        scores = np.zeros(self.size)
+        if mask.any():
+            # ranked as the words ANDed, within the phrase's documents (as ``relax`` does for Whoosh)
+            for word in q.words:
+                scores += self.term(q.fieldname, word, q.boost)[1]
+            scores[~mask] = 0.0
+        return mask, scores
 
     def _estimate(self, q: Any) -> int:
         if isinstance(q, wq.Term):
@@ -241,15 +189,13 @@ class Evaluator:
         return self.leaf.doc_count_all()
 
 
-def evaluate(searcher: Any, q: Any, lengths: Lengths) -> dict[int, float]:
-    """``{global docnum: score}`` of every live document matching ``q``. Raises ``Unsupported``."""
+def evaluate(searcher: Any, q: Any, cache: PostingsCache) -> Matches:
+    """Every live document matching ``q`` with its score, per segment. Raises ``Unsupported``."""
     if not hasattr(searcher, "leaf_searchers"):
         raise Unsupported("no leaf searchers")
-    out: dict[int, float] = {}
+    out = Matches()
     for leaf_searcher, offset in searcher.leaf_searchers():
-        found = Evaluator(searcher, leaf_searcher, lengths).run(q)
-        if offset:
-            out.update({d + offset: s for d, s in found.items()})
-        else:
-            out.update(found)
+        evaluator = Evaluator(searcher, leaf_searcher, cache)
+        mask, scores = evaluator.run(q)
+        out.segments.append((segment_key(evaluator.leaf), offset, mask, scores))
     return out

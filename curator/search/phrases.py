@@ -1,55 +1,78 @@
-"""Exact phrases, fast: read each word's postings a block at a time, intersect in C, compare positions."""
+"""Exact phrases, fast: each word's positions decoded into arrays once, shifted and intersected in numpy."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.reading import TermNotFound
 
+from .postings import PostingsCache
 
-def _block_postings(reader: Any, field: str, word: str) -> dict[int, bytes] | None:
-    """``{docnum: encoded positions}`` of one word in one segment, read block by block (no per-posting
-    method calls); ``{}`` if the word is absent; None if this Whoosh does not expose blocks."""
-    try:
-        matcher = reader._terms.matcher(field, reader._text_to_bytes(field, word), reader.schema[field].format)
-    except TermNotFound:
-        return {}
-    except (AttributeError, TypeError):
-        return None
-    out: dict[int, bytes] = {}
-    if not all(hasattr(matcher, a) for a in ("_read_ids", "_read_values", "_next_block", "_ids", "_values")):
-        while matcher.is_active():  # an inlined single posting
-            out[matcher.id()] = matcher.value()
-            matcher.next()
-        return out
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._values is None:
-            matcher._read_values()
-        start = matcher._i
-        out.update(zip(matcher._ids[start:], matcher._values[start:], strict=False))
-        matcher._next_block()
-    return out
+
+def _within(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Which of ``keys`` are in ``sorted_keys`` (both sorted, unique): a binary search, no re-sort."""
+    at = np.searchsorted(sorted_keys, keys)
+    at[at == sorted_keys.size] = 0
+    return sorted_keys[at] == keys if sorted_keys.size else np.zeros(keys.size, dtype=bool)
+
+
+def phrase_docs(cache: Any, leaf: Any, field: str, words: list[str]) -> np.ndarray:
+    """Mask of the documents of one segment where ``words`` stand next to each other, in order (deleted
+    documents included: the caller masks them). Each word's ``doc << 32 | position`` keys are shifted back
+    by its place in the phrase and intersected, only over documents that hold every word."""
+    every = np.ones(leaf.doc_count_all(), dtype=bool)
+    positions, docs = {}, {}
+    for word in sorted(dict.fromkeys(words), key=lambda w: leaf.doc_frequency(field, w)):  # rarest first
+        positions[word] = cache.positions(leaf, field, word)  # (also caches the word's ids and weights)
+        docs[word] = cache.terms(leaf, field, word)[0].size
+        held = np.zeros(every.size, dtype=bool)
+        held[cache.terms(leaf, field, word)[0]] = True
+        every &= held
+        if not every.any():
+            return every
+    shared = int(np.count_nonzero(every))
+    found: np.ndarray | None = None
+    for place, word in enumerate(words):
+        keys = positions[word]
+        if docs[word] > shared * 1.25:  # worth a pass only where it drops many documents
+            keys = keys[every[keys >> 32]]
+        if place:
+            keys = keys[(keys & 0xFFFFFFFF) >= place] - place
+        if found is None:
+            found = keys
+        elif found.size <= keys.size:  # look the smaller array up in the larger one
+            found = found[_within(found, keys)]
+        else:
+            found = keys[_within(keys, found)]
+        if not found.size:
+            break
+    mask = np.zeros(every.size, dtype=bool)
+    if found is not None and found.size:
+        mask[found >> 32] = True
+    return mask
 
 
 class FastPhrase(wq.Phrase):
-    """An exact phrase: the words' postings are read a block at a time into dicts, intersected in C, and only
-    the shared documents' positions are decoded and compared.
+    """An exact phrase: the words' positions are decoded into arrays and intersected (``phrase_docs``).
 
     Whoosh's own phrase matcher builds span objects for every candidate document (about 20x slower); a
     leapfrog over its matchers costs several method calls per posting. Scoring never uses this matcher:
-    ranking uses ``relax()`` (the words ANDed) within the phrase's documents.
+    ranking uses ``relax()`` (the words ANDed) within the phrase's documents. ``fastmatch`` calls
+    ``phrase_docs`` itself with the shared postings cache; this matcher serves Whoosh's own collector.
     """
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         reader = searcher.reader()
         field = self.fieldname
-        postings = [_block_postings(reader, field, word) for word in self.words]
-        if all(p is not None for p in postings):
-            return self._match_blocks(reader, field, postings)  # type: ignore[arg-type]
+        if hasattr(reader, "_terms"):
+            mask = phrase_docs(PostingsCache(), reader, field, self.words)
+            if reader.has_deletions():
+                mask[list(reader.deleted_docs_set)] = False
+            found = np.flatnonzero(mask).tolist()
+            return ListMatcher(found) if found else NullMatcher()
         try:
             mats = [reader.postings(field, word) for word in self.words]
         except TermNotFound:
@@ -77,29 +100,6 @@ class FastPhrase(wq.Phrase):
                 if starts:
                     found.append(doc)
                 lead.next()
-        return ListMatcher(found) if found else NullMatcher()
-
-
-    @staticmethod
-    def _match_blocks(reader: Any, field: str, postings: list[dict[int, bytes]]) -> Any:
-        if not all(postings):
-            return NullMatcher()
-        common = set(min(postings, key=len))
-        for other in postings:
-            common.intersection_update(other.keys())
-        if reader.has_deletions():
-            common.difference_update(reader.deleted_docs_set)
-        decode = reader.schema[field].format.decode_positions
-        first, rest = postings[0], list(enumerate(postings[1:], start=1))
-        found = []
-        for doc in sorted(common):
-            starts = set(decode(first[doc]))
-            for offset, other in rest:
-                starts.intersection_update([p - offset for p in decode(other[doc])])
-                if not starts:
-                    break
-            if starts:
-                found.append(doc)
         return ListMatcher(found) if found else NullMatcher()
 
 

@@ -7,14 +7,10 @@ half-updated searcher. A rebuild works on a new folder outside the lock and only
 
 from __future__ import annotations
 
-import heapq
 import json
 import logging
 import threading
 import time
-from collections import Counter
-from itertools import chain
-from operator import itemgetter, neg
 from typing import Any
 
 from whoosh import query as wq
@@ -23,7 +19,9 @@ from ..errors import CuratorError
 from ..history import now_iso
 from ..progress import Cancelled, CancelToken, ProgressFn, no_progress
 from . import schema as S
-from .fastmatch import Lengths, Unsupported, evaluate
+from . import warmup
+from .facetcount import FACETS, FacetCounter
+from .fastmatch import Matches, Unsupported, evaluate, matches_of
 from .index import (
     IndexFolder,
     LockError,
@@ -33,15 +31,13 @@ from .index import (
     read_state,
     write_state,
 )
+from .postings import PostingsCache
 from .query import QueryError, compile_query, filter_query, relax
 from .snippets import snippet
 from .suggest import suggestion
 from .sync import MERGE_AT, SEARCH_WAIT, IndexSync
 
 log = logging.getLogger("curator.search")
-FACETS = {"region": S.REGION, "ics": S.ICS, "clinical_areas": S.AREAS, "population_groups": S.GROUPS,
-          "status": S.STATUS, "year": S.YEAR, "programme": S.PROGRAMME}
-MULTI = {"clinical_areas", "population_groups"}
 MAX_LIMIT = 1000
 
 
@@ -59,7 +55,9 @@ class SearchService(IndexSync):
         self._reuse: Any = None  # the previous searcher's reader, whose unchanged segments the next one reuses
         self._packed: list[tuple | None] = []
         self._cache = SegmentCache()
-        self._lengths = Lengths()
+        self._postings = PostingsCache()
+        self._warming: threading.Event | None = None  # set: stop the warm-up (see ``warmup``)
+        self._facet_counter = FacetCounter()
         self._known_gen: int | None = None
         self._gen_at_attach = self.store.generation
         self.notice: str | None = None
@@ -100,6 +98,9 @@ class SearchService(IndexSync):
             self._nudge()  # many small segments left by an earlier session: fold them once idle
 
     def _install(self, name: str, ix: Any, searcher: Any = None) -> None:
+        if self._warming is not None and ix is not self._ix:
+            self._warming.set()  # another index: warm it after its first answer
+            self._warming = None
         old = self._searcher
         self._name, self._ix, self._searcher = name, ix, searcher
         if old is not None and old is not searcher:
@@ -138,8 +139,10 @@ class SearchService(IndexSync):
             self._searcher = open_searcher(self._ix, self._reuse)
             self._reuse = None
             self._packed = self._cache.load(self._searcher.reader(), self.folder.root / self._name)
-            self._lengths.keep_only({leaf.segment().segment_id() for leaf, _ in self._searcher.reader().leaf_readers()
-                                     if leaf.segment() is not None})
+            live = {leaf.segment().segment_id() for leaf, _ in self._searcher.reader().leaf_readers()
+                    if leaf.segment() is not None}
+            self._postings.keep_only(live)
+            self._facet_counter.keep_only(live)
         return self._searcher
 
     def _diff(self, searcher: Any) -> dict[str, list[str]]:
@@ -227,48 +230,36 @@ class SearchService(IndexSync):
         parsed = compile_query(text, searcher.reader())
         fq = self._filter(filters)
         matcher = _combine(parsed.query, fq)
-        if parsed.query is None:
-            docs = list(searcher.docs_for_query(matcher))
-            ordered = sorted(docs, key=lambda d: self._packed[d][S.UPDATED], reverse=True)
-            top = [(0.0, d) for d in ordered[offset:offset + limit]]
+        scored = wq.AndMaybe(matcher, parsed.boost) if parsed.boost is not None else matcher
+        try:
+            matches = evaluate(searcher, scored, self._postings)
+        except Unsupported as err:
+            log.info("search: %s; using Whoosh's collector", err)
+            matches, top = self._whoosh_ranked(searcher, matcher, parsed.boost, limit, offset)
         else:
-            scored = wq.AndMaybe(matcher, parsed.boost) if parsed.boost is not None else matcher
-            try:
-                found = evaluate(searcher, scored, self._lengths)
-            except Unsupported as err:
-                log.info("search: %s; using Whoosh's collector", err)
-                docs, top = self._whoosh_ranked(searcher, matcher, parsed.boost, limit, offset)
-            else:
-                docs = list(found)
-                # (score, -docnum) tuples compare in C: best score first, then the lower document number
-                best = heapq.nlargest(offset + limit, zip(found.values(), map(neg, found), strict=True))
-                top = [(score, -d) for score, d in best[offset:]]
-        counts = self._facets(docs) if facets else {}
-        out = self._result(text, searcher, top, len(docs), counts, parsed.marks, parsed.notice)
-        if suggest and not docs and parsed.words:
+            top = matches.top(offset, limit) if parsed.query is not None else []
+        if parsed.query is None:  # nothing to rank: newest first
+            ordered = sorted(matches.docnums().tolist(), key=lambda d: self._packed[d][S.UPDATED], reverse=True)
+            top = [(0.0, d) for d in ordered[offset:offset + limit]]
+        total = matches.total
+        counts = self._facet_counter.count(matches, self._packed) if facets else {}
+        out = self._result(text, searcher, top, total, counts, parsed.marks, parsed.notice)
+        if suggest and not total and parsed.words:
             out["suggestion"] = suggestion(searcher, text, parsed.words)
+        if self._warming is None:  # after the first answer, so it never delays it
+            self._warming = warmup.start(self._ix, self._postings)
         return out
 
     @staticmethod
     def _whoosh_ranked(searcher: Any, matcher: wq.Query, boost: wq.Query | None, limit: int,
-                       offset: int) -> tuple[list[int], list[tuple[float, int]]]:
+                       offset: int) -> tuple[Matches, list[tuple[float, int]]]:
         """Whoosh's own two passes (positions checked once, ranked with the word-only form)."""
         docs = list(searcher.docs_for_query(matcher))
         relaxed = relax(matcher)
         allow = set(docs) if relaxed is not matcher else None
         scored = wq.AndMaybe(relaxed, boost) if boost is not None else relaxed
         results = searcher.search(scored, limit=offset + limit, filter=allow)
-        return docs, results.top_n[offset:]
-
-    def _facets(self, docs: list[int]) -> dict[str, dict[str, int]]:
-        rows = [self._packed[d] for d in docs]
-        out = {}
-        for name, pos in FACETS.items():
-            values = map(itemgetter(pos), rows)
-            counts = Counter(chain.from_iterable(values) if name in MULTI else values)
-            counts.pop("", None)
-            out[name] = dict(counts.most_common())
-        return out
+        return matches_of(searcher, docs), results.top_n[offset:]
 
     def _result(self, text: str, searcher: Any, top: list[tuple[float, int]], total: int, facets: dict,
                 marks: set[str], notice: str | None, summary_only: bool = False) -> dict[str, Any]:
@@ -359,6 +350,8 @@ class SearchService(IndexSync):
         """Write queued changes, stop the writer thread, release the index."""
         self._stopping = True
         self._wake.set()
+        if self._warming is not None:
+            self._warming.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
         with self._lock:

@@ -31,6 +31,7 @@ class IndexSync:
 
     _lock: threading.RLock
     _ix: Any
+    _cache: Any  # index.SegmentCache: which documents a change replaces
     store: Any
     notice: str | None
 
@@ -53,7 +54,7 @@ class IndexSync:
         # our own idle merge holds the writer lock: wait for it rather than answer without a just-saved change
         self._merge_done.wait(MERGE_WAIT)
         try:
-            write_records(self._ix, self.store, ids, timeout=wait, merge=merge)
+            write_records(self._ix, self.store, ids, timeout=wait, merge=merge, known=self._cache)
         except LockError:
             self._locked_until = time.monotonic() + LOCK_RETRY
             self.notice = LOCKED_NOTICE

@@ -363,3 +363,23 @@ def test_a_save_during_the_idle_merge_is_found_by_the_next_search(search_library
     found = service.search("quokkamergeword")
     merge.join()
     assert [h["id"] for h in found["hits"]] == [case_id]
+
+
+def test_a_save_finds_the_document_it_replaces_without_a_whoosh_reader(search_library, monkeypatch):
+    """Once the searching side has read every segment, a save deletes the old document by the ids it holds in
+    memory; Whoosh's own lookup (a reader over every segment) is not opened, and nothing is counted twice."""
+    from whoosh.writing import SegmentWriter
+
+    service = search_library.extensions["search"]
+    case_id = search_library.known["dental"]
+    before = service.search("")["total"]
+    opened = []
+    monkeypatch.setattr(SegmentWriter, "searcher", lambda self, **kw: opened.append(1) or None)
+    for word in ("zyxolith", "quorblen", "plimsquat"):
+        search_library.update(case_id, {"summary": f"Dental nurses applied {word} at toddler groups."})
+        assert ids(service.search(word)) == [case_id]
+        assert service.search("")["total"] == before
+    assert case_id not in ids(service.search("zyxolith")) and not opened
+    search_library.delete(case_id)
+    assert service.search("plimsquat")["total"] == 0 and service.search("")["total"] == before - 1
+    assert not opened and service.check()["ok"]
