@@ -26,10 +26,12 @@ from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
 from ..store import Store
+from . import onedoc
 from .schema import ID, SCHEMA_VERSION, build_schema, document
 from .viewfile import install as _install_view_files
 
 _install_view_files()  # read mapped segments in place instead of copying each sub-file into the heap
+onedoc.install()  # a save's one-document segment: the same bytes, written without Whoosh's per-term bookkeeping
 
 BULK = 200  # more records than this in one write (an import) use the bulk writer
 WRITER_WAIT = 3.0  # seconds a change waits for another process's writer before it is queued
