@@ -145,9 +145,10 @@ def cmd_saved_move(ctx, args) -> None:
 
 def cmd_saved_share(ctx, args) -> None:
     from ..search.saved import share
+    from ..team.sync import linked as team_link
 
-    linked = ctx.library.store.scalar("SELECT COUNT(*) FROM team_link")
-    result = dict(share(ctx.library.store, args.name, args.shared), team_linked=bool(linked))
+    linked = team_link(ctx.library) is not None
+    result = dict(share(ctx.library.store, args.name, args.shared), team_linked=linked)
     where = ("the next sync sends it to your team" if linked else
              "it goes to your team once this library is linked ('team connect')")
     ctx.emit(result, lambda d: (f"'{d['name']}' is shared: {where}" if d["shared"] else

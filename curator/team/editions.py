@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..store import dumps
 from ..word import editions as word_editions
-from . import server
+from . import rows, server
 
 if TYPE_CHECKING:
     from ..library import Library
@@ -163,5 +163,4 @@ def apply(library: Library, number: int, text: str, notes: list[str]) -> bool:
 
 
 def _remember_in(library: Library, number: int, text: str) -> None:
-    library.store.conn.execute("INSERT OR REPLACE INTO team_row_base (tbl, key, data) VALUES (?, ?, ?)",
-                               (TABLE, str(number), _digest(text)))
+    rows.agree(library, TABLE, str(number), _digest(text))

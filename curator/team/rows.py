@@ -75,21 +75,23 @@ def _key(shared: Shared, data: dict[str, Any]) -> str:
 Sent = list[tuple[str, str, str | None]]
 
 
-def waiting(library: Library, allowed: Callable[[str, dict[str, Any]], bool] | None = None) -> Sent:
-    """Rows changed or removed here since the last agreement, as ``(table, key, text, or None if removed)``;
-    ``allowed(table, row)`` keeps only what this person's team role may write."""
+def waiting(library: Library, allowed: Callable[[str, dict[str, Any]], bool] | None = None) -> tuple[Sent, int]:
+    """Rows changed or removed here since the last agreement, as ``(table, key, text, or None if removed)``,
+    and how many more changed rows ``allowed(table, row)`` (what this person's team role may write) held back."""
     conn = library.store.conn
     out: Sent = []
+    held = 0
     for shared in _tables(library):
         local = _local_rows(library, shared)
         base = dict(conn.execute("SELECT key, data FROM team_row_base WHERE tbl = ?", (shared.table,)).fetchall())
-        for key, text in local.items():
-            if base.get(key) != text and (allowed is None or allowed(shared.table, json.loads(text))):
+        changed = [(key, text, text) for key, text in local.items() if base.get(key) != text]
+        changed += [(key, None, base[key]) for key in base.keys() - local.keys()]  # removed: judged by its last text
+        for key, text, row in changed:
+            if allowed is None or allowed(shared.table, json.loads(row)):
                 out.append((shared.table, key, text))
-        for key in base.keys() - local.keys():
-            if allowed is None or allowed(shared.table, json.loads(base[key])):
-                out.append((shared.table, key, None))
-    return out
+            else:
+                held += 1
+    return out, held
 
 
 def _base_text(library: Library, table: str, key: str) -> str:
@@ -106,14 +108,19 @@ def push(library: Library, cur: Any, sent: Sent) -> None:
         cur.execute(server.PUT_ROW, (table, key, body, text is None, data.get("reviewer_id"), data.get("case_id")))
 
 
+def agree(library: Library, table: str, key: str, text: str | None) -> None:
+    """Note what this laptop and the server now agree a row is (None: removed on both); call in a transaction."""
+    if text is None:
+        library.store.conn.execute("DELETE FROM team_row_base WHERE tbl = ? AND key = ?", (table, key))
+    else:
+        library.store.conn.execute("INSERT OR REPLACE INTO team_row_base (tbl, key, data) VALUES (?, ?, ?)",
+                                   (table, key, text))
+
+
 def remember(library: Library, sent: Sent) -> int:
     with library.store.transaction():
         for table, key, text in sent:
-            if text is None:
-                library.store.conn.execute("DELETE FROM team_row_base WHERE tbl = ? AND key = ?", (table, key))
-            else:
-                library.store.conn.execute("INSERT OR REPLACE INTO team_row_base (tbl, key, data) VALUES (?, ?, ?)",
-                                           (table, key, text))
+            agree(library, table, key, text)
     return len(sent)
 
 
@@ -158,7 +165,7 @@ def apply(library: Library, rows: list[tuple[str, str, int, str, bool]], notes: 
                 conn.execute(f"DELETE FROM {shared.table} WHERE {where}", key_values)
             except sqlite3.IntegrityError:
                 continue  # still referred to here (a reviewer with assignments): kept until those go
-            conn.execute("DELETE FROM team_row_base WHERE tbl = ? AND key = ?", (table, key))
+            agree(library, table, key, None)
             applied += 1
             continue
         _make_room(library, shared, data, notes)
@@ -173,6 +180,6 @@ def apply(library: Library, rows: list[tuple[str, str, int, str, bool]], notes: 
             conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
             conn.execute(f"INSERT INTO {shared.table} ({', '.join(cols)}) VALUES ({marks}) "
                          f"ON CONFLICT ({', '.join(shared.key)}) {conflict}", values)
-        conn.execute("INSERT OR REPLACE INTO team_row_base (tbl, key, data) VALUES (?, ?, ?)", (table, key, text))
+        agree(library, table, key, text)
         applied += 1
     return applied

@@ -407,8 +407,8 @@ def _pull_rows(library: Library, conn: Any, report: SyncReport) -> None:
 def _push_rows(library: Library, conn: Any, report: SyncReport, role: Role) -> int:
     """Rows this role may write, then (leads) the guide editions made here; an edition whose number a colleague
     took first is renumbered here and sent in the next round."""
-    sent = rows_mod.waiting(library, role.allows)
-    report.held_back += len(rows_mod.waiting(library)) - len(sent)
+    sent, held = rows_mod.waiting(library, role.allows)
+    report.held_back += held
     accepted: list[tuple[int, str]] = []
     taken: list[int] = []
     with conn.transaction(), conn.cursor() as cur:

@@ -30,6 +30,7 @@ from . import theme
 KEY_ROLE = Qt.ItemDataRole.UserRole
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
 NAME_ROLE = Qt.ItemDataRole.UserRole + 2  # a saved search's name (its text may say it is shared)
+SHARED_ROLE = Qt.ItemDataRole.UserRole + 3  # whether that saved search is shared with the team
 #: facet key in search answers for each filter key
 FACET_OF = {"ics": "ics", "region": "region", "area": "clinical_areas", "group": "population_groups",
             "status": "status"}
@@ -198,6 +199,7 @@ class FacetPanel(QWidget):
             item.setToolTip(entry["query"] + ("\nShared with your team library" if shared else ""))
             item.setData(KEY_ROLE, entry["query"])
             item.setData(NAME_ROLE, entry["name"])
+            item.setData(SHARED_ROLE, shared)
             self.saved.addItem(item)
         if not searches:
             placeholder = QListWidgetItem("None yet: use Search → Save search…")

@@ -30,6 +30,7 @@ from ..errors import CuratorError
 from ..library import Library, plural
 from ..model import STATUSES
 from ..progress import CancelToken, ProgressFn
+from ..team.sync import linked
 from ..word.guide import DEFAULT_STATUSES, DEFAULT_TITLE, GROUPINGS, PiiBlocked, export_guide, find_soffice
 from ..workflow import STATUS_LABELS
 from .pii_findings import KEEP, PiiFindingsView
@@ -147,9 +148,9 @@ class GuideDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Export status")
-        link = library.store.query("SELECT last_sync FROM team_link")
+        link = linked(library)
         if link:  # a team numbers editions once: an export between syncs may be renumbered later
-            when = (link[0]["last_sync"] or "never")[:16].replace("T", " ")
+            when = (link["last_sync"] or "never")[:16].replace("T", " ")
             self.message.setText(f"This library is shared with a team (last sync: {when}). Sync first (Ctrl+Alt+Y) "
                                  "so the edition number and the change log take in your colleagues' editions.")
         self.findings = PiiFindingsView(library, runner, self)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QInputDialog, QMenu, QMessageBox
 
 from ..library import plural
@@ -26,9 +26,10 @@ from ..manage import (
 )
 from ..progress import CancelToken, ProgressFn
 from ..search import saved as saved_mod
+from ..team import sync as team_sync
 from ..vocab import vocabularies
 from ..workflow import STATUS_LABELS
-from .facets import NAME_ROLE
+from .facets import NAME_ROLE, SHARED_ROLE
 from .publish_common import ask_folder, ask_save_path, show_result
 from .results import COLUMNS, ID_ROLE, SORT_ROLE, ResultsModel
 from .workers import long_job
@@ -305,7 +306,7 @@ def current_saved(window: Any) -> str | None:
 
 def current_saved_shared(window: Any) -> bool:
     item = window.facets.saved.currentItem()
-    return bool(item is not None and item.data(NAME_ROLE) and item.text() != item.data(NAME_ROLE))
+    return bool(item is not None and item.data(SHARED_ROLE))
 
 
 def saved_menu(window: Any, where: QPoint | None = None) -> QMenu | None:
@@ -318,15 +319,14 @@ def saved_menu(window: Any, where: QPoint | None = None) -> QMenu | None:
                                 ("Move &down", "Ctrl+Down", lambda: move_saved(window, 1)),
                                 ("&Share with team library", "", lambda: share_saved(window)),
                                 ("&Delete", "Del", lambda: delete_saved(window))):
-        action = QAction(text, menu)
+        action = menu.addAction(text)
         if keys:
             action.setShortcut(QKeySequence(keys))
-        if text.startswith("&Share"):
-            action.setCheckable(True)
-            action.setChecked(current_saved_shared(window))
-            action.setToolTip("Shared searches reach everyone's sidebar at the next team sync")
         action.triggered.connect(handler)
-        menu.addAction(action)
+    share = menu.actions()[3]  # a tick says whether it is shared now
+    share.setCheckable(True)
+    share.setChecked(current_saved_shared(window))
+    share.setToolTip("Shared searches reach everyone's sidebar at the next team sync")
     window.saved_context_menu = menu
     if where is not None:
         menu.popup(where)
@@ -348,7 +348,7 @@ def share_saved(window: Any) -> None:
     if name is None:
         return
     shared = not current_saved_shared(window)
-    linked = window.library.store.scalar("SELECT COUNT(*) FROM team_link")
+    linked = team_sync.linked(window.library) is not None
 
     def done(_result: Any) -> None:
         _after_saved_change(window, name)
