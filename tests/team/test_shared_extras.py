@@ -9,6 +9,7 @@ import json
 import psycopg
 import pytest
 
+from curator.errors import CuratorError
 from curator.history import now_iso
 from curator.library import Library
 from curator.review import assign, reviewers, scoring
@@ -187,3 +188,38 @@ def test_a_reviewers_laptop_sends_only_their_scores_and_keeps_the_rest(tmp_path,
     assert lead.get(other["id"])["title"] == "Not assigned to Ada"
     laptop.close()
     lead.close()
+
+
+def test_sharing_an_unknown_search_or_showing_a_missing_edition_says_what_to_do_and_changes_nothing(tmp_path,
+                                                                                                     capsys):
+    lib = Library.open(tmp_path / "lib", daily_backup=False)
+    _save(lib, "Barbers", "barber*")
+    lib.close()
+    result = run_cli(capsys, "--library", str(tmp_path / "lib"), "--json", "saved-search", "share", "Boaters")
+    assert result.code == 2 and "no saved search called 'Boaters'" in result.out and "Barbers" in result.out
+    assert "Traceback" not in result.err
+    result = run_cli(capsys, "--library", str(tmp_path / "lib"), "--json", "guide", "editions", "--show", "4")
+    assert result.code == 2 and "no guide edition 4" in result.out and "Traceback" not in result.err
+    with Library.open(tmp_path / "lib", daily_backup=False) as again:
+        assert _searches(again) == {"Barbers": ("barber*", False)}
+        assert editions.list_editions(again) == []
+
+
+def test_a_login_that_may_not_create_the_team_schema_is_told_to_ask_a_lead(tmp_path, team_url):
+    with psycopg.connect(team_url, autocommit=True) as owner:
+        owner.execute("DROP ROLE IF EXISTS not_a_lead")
+        owner.execute("CREATE ROLE not_a_lead LOGIN")
+        owner.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    base, _, query = team_url.partition("?")
+    scheme, rest = base.split("://", 1)
+    url = f"{scheme}://not_a_lead@{rest.split('@', 1)[1]}" + (f"?{query}" if query else "")
+    lib = Library.open(tmp_path / "lib", daily_backup=False)
+    try:
+        with pytest.raises(CuratorError, match="ask a lead"):
+            sync.connect(lib, url)
+        assert sync.linked(lib) is None  # nothing half-linked
+    finally:
+        lib.close()
+        with psycopg.connect(team_url, autocommit=True) as owner:
+            owner.execute("DROP OWNED BY not_a_lead")
+            owner.execute("DROP ROLE not_a_lead")
