@@ -128,7 +128,16 @@ def test_share_a_saved_search_sync_from_the_toolbar_and_read_the_status(qtbot, t
         qtbot.waitUntil(lambda: dialog.fields["role"].text() != "…", timeout=30_000)
         assert dialog.fields["role"].text().startswith("Lead")
         assert dialog.fields["to_push"].text() == "0" and dialog.fields["conflicts"].text() == "0"
+        from PySide6.QtCore import Qt as _Qt
+        from PySide6.QtWidgets import QWidget
+
+        focusable = [w for w in dialog.findChildren(QWidget) if w.focusPolicy() & _Qt.FocusPolicy.TabFocus
+                     and w.isVisible()]
+        assert focusable and all(w.accessibleName() or getattr(w, "text", lambda: "")() for w in focusable)
         dialog.close()
+        # the main window still searches after the status window came and went
+        other.search_box.setText("boat")
+        qtbot.waitUntil(lambda: other.last_result.get("query") == "boat", timeout=15_000)
         other.close()
         window.close()
     finally:
