@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
+from .pending import PendingSegment, PendingStats
 from .phrases import FastPhrase, phrase_docs
 from .postings import PostingsCache, Unsupported, segment_key
 
@@ -74,11 +75,13 @@ def matches_of(searcher: Any, docnums: Any) -> Matches:
 class Evaluator:
     """Evaluates one query on one leaf segment as dense arrays."""
 
-    def __init__(self, searcher: Any, leaf_searcher: Any, cache: PostingsCache) -> None:
-        self.top = searcher
-        self.leaf = leaf_searcher.reader()
+    def __init__(self, stats: Any, leaf: Any, cache: PostingsCache, dead: np.ndarray | None = None) -> None:
+        self.top = stats  # the searcher, or ``pending.PendingStats`` while saved records wait to be committed
+        self.leaf = leaf
         self.cache = cache
         self.size = self.leaf.doc_count_all()
+        self.dead = dead if dead is not None and dead.size else None  # replaced by a save not yet committed
+        self.deletions = self.leaf.has_deletions() or self.dead is not None
         self._live: np.ndarray | None = None
 
     def live(self) -> np.ndarray:
@@ -86,6 +89,8 @@ class Evaluator:
             live = np.ones(self.size, dtype=bool)
             if self.leaf.has_deletions():
                 live[np.fromiter(self.leaf.deleted_docs_set, dtype=np.int64)] = False
+            if self.dead is not None:
+                live[self.dead] = False
             self._live = live
         return self._live
 
@@ -104,7 +109,7 @@ class Evaluator:
             top, k, kb = idf * (K1 + 1), K1 * (1 - B), K1 * B / avg
             w = weights.astype(np.float64)
             scores[ids] = top * w / (w + k + kb * self.cache.lengths(self.leaf, fieldname)[ids])
-        if self.leaf.has_deletions():
+        if self.deletions:
             mask &= self.live()
             scores[~mask] = 0.0
         return mask, scores
@@ -162,7 +167,7 @@ class Evaluator:
 
     def phrase(self, q: FastPhrase) -> Result:
         mask = phrase_docs(self.cache, self.leaf, q.fieldname, q.words)
-        if self.leaf.has_deletions():
+        if self.deletions:
             mask &= self.live()
         scores = np.zeros(self.size)
         if mask.any():
@@ -189,13 +194,23 @@ class Evaluator:
         return self.leaf.doc_count_all()
 
 
-def evaluate(searcher: Any, q: Any, cache: PostingsCache) -> Matches:
-    """Every live document matching ``q`` with its score, per segment. Raises ``Unsupported``."""
+def evaluate(searcher: Any, q: Any, cache: PostingsCache, pending: PendingSegment | None = None,
+             dead: dict[Any, np.ndarray] | None = None) -> Matches:
+    """Every live document matching ``q`` with its score, per segment. Raises ``Unsupported``.
+
+    With ``pending`` (saved records not yet committed, ``pending.PendingSegment``) the answer is the one the
+    searcher will give once they are: ``dead`` masks, per segment key, the committed documents they replace."""
     if not hasattr(searcher, "leaf_searchers"):
         raise Unsupported("no leaf searchers")
+    stats = searcher if pending is None else PendingStats(searcher, pending, cache)
     out = Matches()
     for leaf_searcher, offset in searcher.leaf_searchers():
-        evaluator = Evaluator(searcher, leaf_searcher, cache)
+        leaf = leaf_searcher.reader()
+        key = segment_key(leaf)
+        evaluator = Evaluator(stats, leaf, cache, (dead or {}).get(key))
         mask, scores = evaluator.run(q)
-        out.segments.append((segment_key(evaluator.leaf), offset, mask, scores))
+        out.segments.append((key, offset, mask, scores))
+    if pending is not None and pending.size:
+        mask, scores = Evaluator(stats, pending, cache).run(q)
+        out.segments.append((None, pending.offset, mask, scores))
     return out

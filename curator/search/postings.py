@@ -18,7 +18,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 BUDGET_BYTES = 96 << 20  # decoded postings kept between queries
-_LENGTH = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float64)
+LENGTH_OF_BYTE = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.float64)
 _NONE = np.zeros(0, dtype=np.int32)
 
 
@@ -70,6 +70,9 @@ def decode(leaf: Any, field: str, text: str, positions: bool = False) -> tuple[n
     """(doc ids ``int32`` ascending, weights ``float32``) of one word in one segment, empty if absent; with
     ``positions``, also its sorted ``doc << 32 | position`` keys (``FastPositions``' encoding: big-endian
     uint32 count, first position, then gaps), from the same blocks."""
+    pending = getattr(leaf, "pending_postings", None)  # saved records not yet committed (``pending``)
+    if pending is not None:
+        return pending(field, text, positions)
     blocks = _blocks(leaf, field, text)
     if blocks is None:
         ids, weights, raw = _matcher_lists(leaf, field, text, values=positions)
@@ -83,6 +86,13 @@ def decode(leaf: Any, field: str, text: str, positions: bool = False) -> tuple[n
     if not positions:
         return ids.astype(np.int32), weights
     raw = [v for _, _, values in blocks for v in values]
+    return ids.astype(np.int32), weights, keys_from_values(ids, raw)
+
+
+def keys_from_values(ids: np.ndarray, raw: list[bytes]) -> np.ndarray:
+    """Sorted ``doc << 32 | position`` keys from each posting's ``FastPositions`` bytes (``ids`` int64)."""
+    if not raw:
+        return np.zeros(0, dtype=np.int64)
     words = np.frombuffer(b"".join(raw), dtype=">u4").astype(np.int64)
     sizes = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)) // 4  # count + first + gaps
     starts = np.cumsum(sizes) - sizes
@@ -93,7 +103,7 @@ def decode(leaf: Any, field: str, text: str, positions: bool = False) -> tuple[n
     keep = np.ones(len(words), dtype=bool)
     keep[starts] = False
     found = running[keep] - np.repeat(running[starts], counts)
-    return ids.astype(np.int32), weights, (np.repeat(ids, counts) << 32) | found
+    return (np.repeat(ids, counts) << 32) | found
 
 
 def _narrow(values: np.ndarray) -> np.ndarray:
@@ -180,6 +190,9 @@ class PostingsCache:
 
     def lengths(self, leaf: Any, field: str) -> np.ndarray:
         """Each document's length of ``field`` as Whoosh scores it (its one-byte approximation, at least 1)."""
+        pending = getattr(leaf, "pending_lengths", None)
+        if pending is not None:
+            return pending(field)
         key = (segment_key(leaf) or id(leaf), field)
         found = self._lengths.get(key)
         if found is None:
@@ -192,7 +205,7 @@ class PostingsCache:
                 column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
                 if column is not None:
                     codes = _length_bytes(column, count)
-            found = self._lengths[key] = _LENGTH[codes]
+            found = self._lengths[key] = LENGTH_OF_BYTE[codes]
         return found
 
     def keep_only(self, segment_ids: set[Any]) -> None:

@@ -11,8 +11,10 @@ import json
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 
 from ..errors import CuratorError
@@ -27,15 +29,18 @@ from .index import (
     LockError,
     SegmentCache,
     in_step,
+    live_rows,
     open_searcher,
     read_state,
     write_state,
 )
-from .postings import PostingsCache
+from .pending import PendingSegment, PendingWords
+from .postings import PostingsCache, segment_key
 from .query import QueryError, compile_query, filter_query, relax
+from .schema import document
 from .snippets import snippet
 from .suggest import suggestion
-from .sync import MERGE_AT, SEARCH_WAIT, IndexSync
+from .sync import MERGE_AT, SEARCH_WAIT, VIEW_MAX, IndexSync
 
 log = logging.getLogger("curator.search")
 MAX_LIMIT = 1000
@@ -61,10 +66,12 @@ class SearchService(IndexSync):
         self._known_gen: int | None = None
         self._gen_at_attach = self.store.generation
         self.notice: str | None = None
+        self._view: PendingView | None = None  # the last answer's saves not yet committed, kept while unchanged
         self._init_sync()
 
     # -- opening, staleness, repair -------------------------------------------------------------------------
     def _ensure(self) -> None:
+        """Open the index and bring it in step with SQLite, writing whatever is queued first."""
         self._apply_pending()
         if self._ix is None:
             self._open()
@@ -178,12 +185,56 @@ class SearchService(IndexSync):
         write_state(self.store, self._name, self._ix, generation)
         self._known_gen = generation
 
+    # -- answering while saves are committed ------------------------------------------------------------------
+    def _pending_view(self) -> PendingView | None:
+        """(Lock held.) The committed index plus the saves still being committed, when that answer is exact;
+        None means: write them first (``_ensure``)."""
+        with self._pending_lock:
+            if self._pending_all or (not self._pending and not self._batches):
+                return None
+        if self._ix is None:
+            return None
+        self._claim()
+        ids = [i for batch in self._batches for i in batch.ids]
+        if len(ids) > VIEW_MAX or len(set(ids)) != len(ids):  # many, or one record twice in flight
+            return None
+        searcher = self._get_searcher()
+        if (getattr(searcher.reader(), "generation", lambda: None)() != self._base_gen or self._base_gen is None
+                or not searcher.up_to_date() or self.store.scalar("SELECT 1 FROM search_pending LIMIT 1")):
+            return None  # another process wrote the index or left work in SQLite
+        key = (searcher, tuple(ids))
+        if self._view is None or self._view.key[0] is not searcher or self._view.key[1] != key[1]:
+            self._view = self._make_view(searcher, key, ids)
+        return self._view
+
+    def _make_view(self, searcher: Any, key: tuple, ids: list[str]) -> PendingView | None:
+        dead: dict[Any, np.ndarray] = {}
+        for leaf, _ in searcher.reader().leaf_readers():
+            segment = segment_key(leaf)
+            table = self._cache.docs_by_id(segment) if segment is not None else None
+            if table is None:
+                return None
+            found = [d for case_id in ids for d in table.get(case_id, ())]
+            if found:
+                dead[segment] = np.array(found, dtype=np.int64)
+        rows = live_rows(self.store, ids)
+        docs = [document(json.loads(rows[i]["data"]), rows[i]["version"]) for i in ids
+                if i in rows and not rows[i]["deleted"]]  # the order the writer adds them in
+        segment = PendingSegment(searcher.schema, docs, searcher.reader().doc_count_all())
+        return PendingView(key, segment, dead, self._packed + segment.packed)
+
     # -- searching --------------------------------------------------------------------------------------------
     def _guarded(self, work: Any) -> dict[str, Any]:
         with self._lock:
             try:
+                view = self._pending_view()
+                if view is not None:
+                    try:
+                        return work(view)
+                    except NeedsCommit:
+                        pass
                 self._ensure()
-                return work()
+                return work(None)
             except (CuratorError, Cancelled):
                 raise
             except LockError as err:
@@ -195,26 +246,26 @@ class SearchService(IndexSync):
                 self._ix = None
                 try:
                     self._ensure()
-                    return work()
+                    return work(None)
                 except (CuratorError, Cancelled):
                     raise
                 except Exception as again:  # noqa: BLE001
                     log.warning("search index damaged (%s); rebuilding it", again, exc_info=True)  # to the log file
                     self._rebuild_locked(no_progress, None, reason="the search index was damaged")
-                    return work()
+                    return work(None)
 
     def search(self, query: str, filters: dict[str, list[str]] | None = None, limit: int = 50,
                offset: int = 0) -> dict[str, Any]:
         limit, offset = _page(limit, offset)
-        return self._guarded(lambda: self._search(query or "", filters, limit, offset))
+        return self._guarded(lambda view: self._search(query or "", filters, limit, offset, view=view))
 
     def quick(self, query: str, limit: int = 20, filters: dict[str, list[str]] | None = None, offset: int = 0,
               facets: bool = False, suggest: bool = False) -> dict[str, Any]:
         """As-you-type: what ``search`` finds for the same text (the same exact total and order), a page of
         ``limit`` rows from ``offset``; facet counts and "did you mean" (only when nothing matches) when asked."""
         limit, offset = _page(limit, offset)
-        return self._guarded(lambda: self._search(query or "", filters, limit, offset, facets=facets,
-                                                  suggest=suggest))
+        return self._guarded(lambda view: self._search(query or "", filters, limit, offset, facets=facets,
+                                                       suggest=suggest, view=view))
 
     def _filter(self, filters: dict[str, list[str]] | None) -> wq.Query | None:
         parts = []
@@ -225,25 +276,29 @@ class SearchService(IndexSync):
         return None if not parts else parts[0] if len(parts) == 1 else wq.And(parts)
 
     def _search(self, text: str, filters: Any, limit: int, offset: int, facets: bool = True,
-                suggest: bool = True) -> dict[str, Any]:
+                suggest: bool = True, view: PendingView | None = None) -> dict[str, Any]:
         searcher = self._get_searcher()
-        parsed = compile_query(text, searcher.reader())
+        reader = searcher.reader() if view is None else PendingWords(searcher.reader(), view.segment)
+        parsed = compile_query(text, reader)
         fq = self._filter(filters)
         matcher = _combine(parsed.query, fq)
         scored = wq.AndMaybe(matcher, parsed.boost) if parsed.boost is not None else matcher
+        packed = self._packed if view is None else view.packed
         try:
-            matches = evaluate(searcher, scored, self._postings)
+            matches = evaluate(searcher, scored, self._postings, *((view.segment, view.dead) if view else ()))
         except Unsupported as err:
+            if view is not None:
+                raise NeedsCommit from err
             log.info("search: %s; using Whoosh's collector", err)
             matches, top = self._whoosh_ranked(searcher, matcher, parsed.boost, limit, offset)
         else:
             top = matches.top(offset, limit) if parsed.query is not None else []
         if parsed.query is None:  # nothing to rank: newest first
-            ordered = sorted(matches.docnums().tolist(), key=lambda d: self._packed[d][S.UPDATED], reverse=True)
+            ordered = sorted(matches.docnums().tolist(), key=lambda d: packed[d][S.UPDATED], reverse=True)
             top = [(0.0, d) for d in ordered[offset:offset + limit]]
         total = matches.total
-        counts = self._facet_counter.count(matches, self._packed) if facets else {}
-        out = self._result(text, searcher, top, total, counts, parsed.marks, parsed.notice)
+        counts = self._facet_counter.count(matches, packed) if facets else {}
+        out = self._result(text, packed, top, total, counts, parsed.marks, parsed.notice)
         if suggest and not total and parsed.words:
             out["suggestion"] = suggestion(searcher, text, parsed.words)
         if self._warming is None:  # after the first answer, so it never delays it
@@ -261,9 +316,9 @@ class SearchService(IndexSync):
         results = searcher.search(scored, limit=offset + limit, filter=allow)
         return matches_of(searcher, docs), results.top_n[offset:]
 
-    def _result(self, text: str, searcher: Any, top: list[tuple[float, int]], total: int, facets: dict,
-                marks: set[str], notice: str | None, summary_only: bool = False) -> dict[str, Any]:
-        ids = [self._packed[d][S.ID] for _, d in top]
+    def _result(self, text: str, packed: list[tuple | None], top: list[tuple[float, int]], total: int,
+                facets: dict, marks: set[str], notice: str | None, summary_only: bool = False) -> dict[str, Any]:
+        ids = [packed[d][S.ID] for _, d in top]
         records = {}
         if ids:
             marks_sql = ",".join("?" * len(ids))
@@ -299,6 +354,7 @@ class SearchService(IndexSync):
         started = time.perf_counter()
         name, ix, count = build_index(self.folder, self.store, progress, cancel)
         with self._lock:
+            self._drain()  # saves being committed to the old index: finish them, the repair then sees them
             self._install(name, ix, None)
             self._repair()  # records changed while the new index was being built
             self.folder.publish(name)
@@ -362,6 +418,21 @@ class SearchService(IndexSync):
                 self._drop_reuse()
                 self._ix = None
         self._stopping = False
+
+
+class NeedsCommit(Exception):
+    """The pending view cannot answer this query exactly: write the saves first, then answer."""
+
+
+@dataclass
+class PendingView:
+    """Saves not yet committed, as the search sees them: the in-memory segment, the committed documents they
+    replace (per segment key) and the packed values by global docnum, committed and pending."""
+
+    key: tuple
+    segment: PendingSegment
+    dead: dict[Any, np.ndarray]
+    packed: list[tuple | None]
 
 
 def _combine(text_query: wq.Query | None, filter_q: wq.Query | None) -> wq.Query:
