@@ -192,7 +192,7 @@ class SearchService(IndexSync):
         with self._pending_lock:
             if self._pending_all or (not self._pending and not self._batches):
                 return None
-        if self._ix is None:
+        if self._ix is None or self._known_gen is None:  # not yet checked against SQLite: _ensure does
             return None
         self._claim()
         ids = [i for batch in self._batches for i in batch.ids]
@@ -200,8 +200,9 @@ class SearchService(IndexSync):
             return None
         searcher = self._get_searcher()
         if (getattr(searcher.reader(), "generation", lambda: None)() != self._base_gen or self._base_gen is None
-                or not searcher.up_to_date() or self.store.scalar("SELECT 1 FROM search_pending LIMIT 1")):
-            return None  # another process wrote the index or left work in SQLite
+                or not searcher.up_to_date() or self.store.generation != self._batches[-1].generation
+                or self.store.scalar("SELECT 1 FROM search_pending LIMIT 1")):
+            return None  # another process wrote the index, changed records since, or left work in SQLite
         key = (searcher, tuple(ids))
         if self._view is None or self._view.key[0] is not searcher or self._view.key[1] != key[1]:
             self._view = self._make_view(searcher, key, ids)

@@ -28,6 +28,7 @@ from ..library import Library, plural
 from ..word.editions import change_log, contents, list_editions, load_edition
 from .guide_dialog import GROUP_LABELS, guide_job
 from .publish_common import ask_save_path, fit_to_screen, show_result
+from .timefmt import local_time
 from .workers import Runner, long_job
 
 COLUMNS = ("Edition", "Date", "Case studies", "Who", "Title")
@@ -124,7 +125,7 @@ class EditionsDialog(QDialog):
         self.empty.setVisible(not editions)
         self.table.setRowCount(len(self.editions))
         for r, e in enumerate(self.editions):
-            for c, text in enumerate((str(e["edition"]), e["created"][:16].replace("T", " "), str(e["records"]),
+            for c, text in enumerate((str(e["edition"]), local_time(e["created"]), str(e["records"]),
                                       e["user"], e["title"])):
                 item = QTableWidgetItem(text)
                 item.setToolTip(e.get("path") or text)

@@ -35,6 +35,7 @@ from ..word.guide import DEFAULT_STATUSES, DEFAULT_TITLE, GROUPINGS, PiiBlocked,
 from ..workflow import STATUS_LABELS
 from .pii_findings import KEEP, PiiFindingsView
 from .publish_common import ask_open_path, ask_save_path, fit_to_screen, open_path
+from .timefmt import local_time
 from .workers import Runner, long_job
 
 GROUP_LABELS = {"action": "Action areas (the four key areas for action)", "area": "Core20PLUS5 clinical areas",
@@ -150,7 +151,7 @@ class GuideDialog(QDialog):
         self.message.setAccessibleName("Export status")
         link = linked(library)
         if link:  # a team numbers editions once: an export between syncs may be renumbered later
-            when = (link["last_sync"] or "never")[:16].replace("T", " ")
+            when = local_time(link["last_sync"], default="never")
             self.message.setText(f"This library is shared with a team (last sync: {when}). Sync first (Ctrl+Alt+Y) "
                                  "so the edition number and the change log take in your colleagues' editions.")
         self.findings = PiiFindingsView(library, runner, self)

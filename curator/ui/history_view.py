@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ..library import Library
 from ..model import FIELD_LABELS
 from . import screen
+from .timefmt import local_time
 from .workers import Runner
 
 COLUMNS = ("When", "Who", "What", "Fields changed", "Note")
@@ -57,7 +58,7 @@ class HistoryDialog(QDialog):
         for r, row in enumerate(rows):
             fields = ", ".join(FIELD_LABELS.get(f, f) for f in row["fields"])
             label = row["label"] + (" (undone)" if row["undone"] else "")
-            for c, text in enumerate((row["at"].replace("T", " ").rstrip("Z"), row["user"], label, fields,
+            for c, text in enumerate((local_time(row["at"], seconds=True), row["user"], label, fields,
                                       row.get("note") or "")):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..workflow import STATUS_LABELS
+from .timefmt import local_date, local_time
 
 COLUMNS = (("title", "Title"), ("ics", "ICS"), ("region", "Region"), ("areas", "Clinical areas"),
            ("status", "Status"), ("updated", "Updated"))
@@ -85,8 +86,8 @@ class ResultsModel(QAbstractTableModel):
             if key == "status":
                 return STATUS_LABELS.get(row.get("status", ""), row.get("status", ""))
             if key == "updated":
-                return (row.get("updated") or "")[:10] if role == Qt.ItemDataRole.DisplayRole else \
-                    (row.get("updated") or "").replace("T", " ").rstrip("Z")
+                return local_date(row.get("updated")) if role == Qt.ItemDataRole.DisplayRole else \
+                    local_time(row.get("updated"), seconds=True)
             return row.get(key) or ""
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)

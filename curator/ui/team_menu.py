@@ -31,6 +31,7 @@ from ..model import FIELD_LABELS
 from ..team import sync
 from . import screen
 from .merge_view import MergeView
+from .timefmt import local_time
 
 AUTO_SYNC_MS = 5 * 60 * 1000
 
@@ -212,7 +213,7 @@ class StatusDialog(QDialog):
         waiting = status["to_push"]
         self.fields["url"].setText(breakable(status["url"]))
         self.fields["role"].setText(role or "Not known while offline")
-        self.fields["last_sync"].setText((status["last_sync"] or "never")[:16].replace("T", " "))
+        self.fields["last_sync"].setText(local_time(status["last_sync"], default="never"))
         self.fields["to_push"].setText(str(waiting) + (" (kept here: your role cannot send case studies)"
                                                        if waiting and status.get("role") in ("reviewer", "read")
                                                        else ""))

@@ -27,6 +27,7 @@ from ..manage import empty_trash, restore_many
 from ..vocab import vocabularies
 from ..workflow import STATUS_LABELS
 from .publish_common import fit_to_screen
+from .timefmt import local_time
 from .workers import Runner
 
 COLUMNS = ("Title", "ICS", "Status", "Deleted")
@@ -104,7 +105,7 @@ class TrashDialog(QDialog):
             term = vocab.ics.by_id.get(row["ics"] or "")
             for c, text in enumerate((row["title"], term.label if term else (row["ics"] or ""),
                                       STATUS_LABELS.get(row["status"], row["status"]),
-                                      (row["deleted"] or "").replace("T", " ").rstrip("Z"))):
+                                      local_time(row["deleted"], seconds=True))):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(r, c, item)
