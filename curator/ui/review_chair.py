@@ -53,6 +53,7 @@ LATE_TEXT = "⚠ Late"
 HIGHLIGHT = QColor("#FFF1C2")  # with the symbol and the word, never instead of them
 SUMMARY_COLUMNS = ("Rank", "Title", "n", "Weighted mean", "Median", "Spread", "Recommendations", "Flag", "Status",
                    "Decision")
+HEADINGS = {"Weighted mean": "Weighted\nmean"}
 PROGRESS_COLUMNS = ("Reviewer", "Assigned", "Submitted", "Drafts", "Outstanding", "Late")
 DECISION_WORDS = {"accept": "Accept", "reject": "Reject", "revise": "Revise (send back for changes)"}
 #: Alt+A / Alt+J / Alt+V, so none clashes with Alt+R for the Reason (mnemonics are unique per dialog)
@@ -265,7 +266,10 @@ class ChairWindow(QMainWindow):
     @staticmethod
     def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
         table = QTableWidget(0, len(columns))
-        table.setHorizontalHeaderLabels(list(columns))
+        # two-line headings where the heading, not the figures, would set the width (the title needs it)
+        table.setHorizontalHeaderLabels([HEADINGS.get(c, c) for c in columns])
+        for c, name in enumerate(columns):
+            table.horizontalHeaderItem(c).setData(Qt.ItemDataRole.AccessibleTextRole, name)  # read on one line
         table.setAccessibleName(name)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
