@@ -161,8 +161,8 @@ class IndexSync:
                 if not self._batches or self._batches[0].writing:
                     return
                 batch = self._batches[0]
-                batch.writing = True
-                before = read_state(self.store).get("generation")
+                before = read_state(self.store).get("generation")  # before marking it: a failure here leaves
+                batch.writing = True  # the batch for the next writer, never marked as being written by nobody
                 self._locked_until = 0.0
             ok = False
             try:
@@ -179,8 +179,8 @@ class IndexSync:
             if batch.writing:
                 self._written.wait(1.0)  # releases the lock, so the writer thread can finish
                 continue
-            batch.writing = True
             before = read_state(self.store).get("generation")
+            batch.writing = True
             self._locked_until = 0.0  # a save always tries (and waits a little) for the lock
             ok = False
             try:

@@ -134,3 +134,28 @@ def test_many_saves_in_a_row_are_searchable_at_once_and_the_index_ends_in_step(s
     assert service.search("marker0x")["total"] == 0 and service.search("marker*")["total"] == len(rows) - 1
     service.flush()
     assert service.search("marker*")["total"] == len(rows) - 1 and service.check()["ok"]
+
+
+def test_a_commit_that_fails_once_leaves_the_save_findable_and_indexed_later(search_library, monkeypatch):
+    """The commit fails once (a disk hiccup), in the writer thread or in a search's drain: the ids go to
+    ``search_pending``, no search hangs on a batch marked as being written, and a later search indexes it."""
+    service = search_library.extensions["search"]
+    service.search("warm")
+    monkeypatch.setattr(sync_mod, "WRITE_DELAY", 0.0)
+    real, failures = service._write, []
+
+    def once(ids, wait, merge=True):
+        if not failures:
+            failures.append(ids)
+            raise OSError("disk hiccup")
+        return real(ids, wait, merge)
+
+    monkeypatch.setattr(service, "_write", once)
+    dental = search_library.known["dental"]
+    search_library.update(dental, {"summary": "Saved while the disk hiccuped: grumbleweed."})
+    service._nudge()
+    assert [h["id"] for h in service.search("grumbleweed")["hits"]] == [dental]
+    service.flush()
+    assert failures == [[dental]] and not service._batches
+    assert [h["id"] for h in service.search("grumbleweed")["hits"]] == [dental] and service.check()["ok"]
+    assert not search_library.store.query("SELECT 1 FROM search_pending")
