@@ -164,12 +164,19 @@ class IndexSync:
                 before = read_state(self.store).get("generation")  # before marking it: a failure here leaves
                 batch.writing = True  # the batch for the next writer, never marked as being written by nobody
                 self._locked_until = 0.0
-            ok = False
-            try:
-                ok = self._write(batch.ids, index_mod.WRITER_WAIT, merge=False)
-            finally:
-                with self._lock:
-                    self._finish(batch, ok, before)
+            ok = self._write_batch(batch)
+            with self._lock:
+                self._finish(batch, ok, before)
+
+    def _write_batch(self, batch: Batch) -> bool:
+        """Commit one batch; a failure (disk, a damaged segment) is logged and its ids wait in search_pending,
+        where the next search retries them (and repairs the index if it has to)."""
+        try:
+            return self._write(batch.ids, index_mod.WRITER_WAIT, merge=False)
+        except Exception:  # noqa: BLE001 - saved in SQLite already: never lose the queue or raise from close()
+            log.warning("search index: could not write %d saved records; will retry", len(batch.ids),
+                        exc_info=True)
+            return False
 
     def _drain(self) -> None:
         """(Service lock held.) Return once no batch is in flight: wait for the one being written, write the
@@ -182,11 +189,7 @@ class IndexSync:
             before = read_state(self.store).get("generation")
             batch.writing = True
             self._locked_until = 0.0  # a save always tries (and waits a little) for the lock
-            ok = False
-            try:
-                ok = self._write(batch.ids, index_mod.WRITER_WAIT, merge=False)
-            finally:
-                self._finish(batch, ok, before)
+            self._finish(batch, self._write_batch(batch), before)
 
     def _finish(self, batch: Batch, ok: bool, before: str | None) -> None:
         """(Service lock held.) A batch is committed (``ok``) or queued in SQLite for a later search."""

@@ -9,6 +9,7 @@ would block on the gate and the test would time out instead of passing.
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -136,12 +137,15 @@ def test_many_saves_in_a_row_are_searchable_at_once_and_the_index_ends_in_step(s
     assert service.search("marker*")["total"] == len(rows) - 1 and service.check()["ok"]
 
 
-def test_a_commit_that_fails_once_leaves_the_save_findable_and_indexed_later(search_library, monkeypatch):
-    """The commit fails once (a disk hiccup), in the writer thread or in a search's drain: the ids go to
-    ``search_pending``, no search hangs on a batch marked as being written, and a later search indexes it."""
+@pytest.mark.parametrize("where", ["writer thread", "flush"])
+def test_a_commit_that_fails_once_leaves_the_save_findable_and_indexed_later(search_library, monkeypatch, where):
+    """The commit fails once (a disk hiccup), in the writer thread or in ``flush``'s drain: nothing raises,
+    the ids wait in ``search_pending``, no search hangs on a batch marked as being written, and a later
+    search indexes the record."""
     service = search_library.extensions["search"]
     service.search("warm")
-    monkeypatch.setattr(sync_mod, "WRITE_DELAY", 0.0)
+    monkeypatch.setattr(sync_mod, "WRITE_DELAY", 0.0 if where == "writer thread" else 30.0)
+    monkeypatch.setattr(sync_mod, "WRITE_MAX_DELAY", 60.0)
     real, failures = service._write, []
 
     def once(ids, wait, merge=True):
@@ -153,9 +157,15 @@ def test_a_commit_that_fails_once_leaves_the_save_findable_and_indexed_later(sea
     monkeypatch.setattr(service, "_write", once)
     dental = search_library.known["dental"]
     search_library.update(dental, {"summary": "Saved while the disk hiccuped: grumbleweed."})
-    service._nudge()
     assert [h["id"] for h in service.search("grumbleweed")["hits"]] == [dental]
-    service.flush()
+    if where == "writer thread":
+        deadline = time.monotonic() + 10
+        while not failures and time.monotonic() < deadline:
+            time.sleep(0.01)
+    done = threading.Thread(target=service.flush, daemon=True)  # in the "flush" case this write fails
+    done.start()
+    done.join(20)
+    assert not done.is_alive(), "flush hung on a batch nobody is writing"
     assert failures == [[dental]] and not service._batches
     assert [h["id"] for h in service.search("grumbleweed")["hits"]] == [dental] and service.check()["ok"]
     assert not search_library.store.query("SELECT 1 FROM search_pending")
