@@ -75,7 +75,7 @@ def matches_of(searcher: Any, docnums: Any) -> Matches:
 class Evaluator:
     """Evaluates one query on one leaf segment as dense arrays."""
 
-    def __init__(self, stats: Any, leaf: Any, cache: PostingsCache, dead: np.ndarray | None = None) -> None:
+    def __init__(self, stats: Any, leaf: Any, cache: Any, dead: np.ndarray | None = None) -> None:
         self.top = stats  # the searcher, or ``pending.PendingStats`` while saved records wait to be committed
         self.leaf = leaf
         self.cache = cache
@@ -211,6 +211,6 @@ def evaluate(searcher: Any, q: Any, cache: PostingsCache, pending: PendingSegmen
         mask, scores = evaluator.run(q)
         out.segments.append((key, offset, mask, scores))
     if pending is not None and pending.size:
-        mask, scores = Evaluator(stats, pending, cache).run(q)
+        mask, scores = Evaluator(stats, pending, pending).run(q)  # its own postings, held in memory
         out.segments.append((None, pending.offset, mask, scores))
     return out

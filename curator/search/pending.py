@@ -33,8 +33,9 @@ _NO_WEIGHTS = np.zeros(0, dtype=np.float32)
 class PendingSegment:
     """Index documents (``schema.document`` output, in the writer's order) as one in-memory segment.
 
-    Offers the few reader calls the array search uses: document counts, deletions, document frequency,
-    field lengths, postings and words by prefix. ``offset`` is the global number of its first document. A
+    Offers the few reader calls the array search uses (document counts, deletions, document frequency,
+    field lengths, words by prefix) and the postings cache's (``terms``, ``positions``, ``lengths``), so
+    ``fastmatch`` evaluates it like a committed segment with itself as the cache. ``offset`` is the global number of its first document. A
     field is analysed the first time a query asks about it (most queries touch three of fourteen fields)."""
 
     def __init__(self, schema: Any, docs: list[dict[str, Any]], offset: int) -> None:
@@ -52,9 +53,6 @@ class PendingSegment:
         return found
 
     # -- what the array search asks of a segment ----------------------------------------------------------
-    def segment(self) -> None:
-        return None  # no segment on disk: nothing of this is cached between searches
-
     def doc_count_all(self) -> int:
         return self.size
 
@@ -68,20 +66,24 @@ class PendingSegment:
     def field_length(self, field: str) -> int:
         return self._field(field).total
 
-    def pending_lengths(self, field: str) -> np.ndarray:
+    # -- and of the postings cache: this segment is its own source of decoded postings ------------------------
+    def lengths(self, leaf: Any, field: str) -> np.ndarray:
         """Each document's length of ``field`` as Whoosh scores it (the one-byte approximation, at least 1)."""
         return self._field(field).lengths
 
-    def pending_postings(self, field: str, text: str, positions: bool = False) -> tuple[np.ndarray, ...]:
-        """(ids, weights[, position keys]) as ``postings.decode`` gives them for a committed segment."""
+    def terms(self, leaf: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(ids ``int32``, weights ``float32``), as ``PostingsCache.terms`` gives them for a committed segment."""
         word = _text(text)
         found = self._field(field)
         ids = [d for d, counts in enumerate(found.counts) if word in counts]
         weights = np.array([found.counts[d][word] * found.boost for d in ids], dtype=np.float32)
-        if not positions:
-            return np.array(ids, dtype=np.int32), weights
-        values = [found.positions(d, word) for d in ids]
-        return np.array(ids, dtype=np.int32), weights, keys_from_values(np.array(ids, dtype=np.int64), values)
+        return np.array(ids, dtype=np.int32), weights
+
+    def positions(self, leaf: Any, field: str, text: str) -> np.ndarray:
+        """Sorted ``doc << 32 | position`` keys, as ``PostingsCache.positions`` gives them."""
+        ids = self.terms(leaf, field, text)[0]
+        found = self._field(field)
+        return keys_from_values(ids.astype(np.int64), [found.positions(int(d), _text(text)) for d in ids])
 
     def words(self, field: str, prefix: str) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -27,9 +27,10 @@ def phrase_docs(cache: Any, leaf: Any, field: str, words: list[str]) -> np.ndarr
     positions, docs = {}, {}
     for word in sorted(dict.fromkeys(words), key=lambda w: leaf.doc_frequency(field, w)):  # rarest first
         positions[word] = cache.positions(leaf, field, word)  # (also caches the word's ids and weights)
-        docs[word] = cache.terms(leaf, field, word)[0].size
+        ids = cache.terms(leaf, field, word)[0]
+        docs[word] = ids.size
         held = np.zeros(every.size, dtype=bool)
-        held[cache.terms(leaf, field, word)[0]] = True
+        held[ids] = True
         every &= held
         if not every.any():
             return every

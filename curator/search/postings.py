@@ -70,9 +70,6 @@ def decode(leaf: Any, field: str, text: str, positions: bool = False) -> tuple[n
     """(doc ids ``int32`` ascending, weights ``float32``) of one word in one segment, empty if absent; with
     ``positions``, also its sorted ``doc << 32 | position`` keys (``FastPositions``' encoding: big-endian
     uint32 count, first position, then gaps), from the same blocks."""
-    pending = getattr(leaf, "pending_postings", None)  # saved records not yet committed (``pending``)
-    if pending is not None:
-        return pending(field, text, positions)
     blocks = _blocks(leaf, field, text)
     if blocks is None:
         ids, weights, raw = _matcher_lists(leaf, field, text, values=positions)
@@ -190,9 +187,6 @@ class PostingsCache:
 
     def lengths(self, leaf: Any, field: str) -> np.ndarray:
         """Each document's length of ``field`` as Whoosh scores it (its one-byte approximation, at least 1)."""
-        pending = getattr(leaf, "pending_lengths", None)
-        if pending is not None:
-            return pending(field)
         key = (segment_key(leaf) or id(leaf), field)
         found = self._lengths.get(key)
         if found is None:

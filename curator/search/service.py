@@ -199,16 +199,15 @@ class SearchService(IndexSync):
         if len(ids) > VIEW_MAX or len(set(ids)) != len(ids):  # many, or one record twice in flight
             return None
         searcher = self._get_searcher()
-        if (getattr(searcher.reader(), "generation", lambda: None)() != self._base_gen or self._base_gen is None
+        if (self._base_gen is None or searcher.reader().generation() != self._base_gen
                 or not searcher.up_to_date() or self.store.generation != self._batches[-1].generation
                 or self.store.scalar("SELECT 1 FROM search_pending LIMIT 1")):
             return None  # another process wrote the index, changed records since, or left work in SQLite
-        key = (searcher, tuple(ids))
-        if self._view is None or self._view.key[0] is not searcher or self._view.key[1] != key[1]:
-            self._view = self._make_view(searcher, key, ids)
+        if self._view is None or self._view.searcher is not searcher or self._view.ids != ids:
+            self._view = self._make_view(searcher, ids)
         return self._view
 
-    def _make_view(self, searcher: Any, key: tuple, ids: list[str]) -> PendingView | None:
+    def _make_view(self, searcher: Any, ids: list[str]) -> PendingView | None:
         dead: dict[Any, np.ndarray] = {}
         for leaf, _ in searcher.reader().leaf_readers():
             segment = segment_key(leaf)
@@ -222,7 +221,7 @@ class SearchService(IndexSync):
         docs = [document(json.loads(rows[i]["data"]), rows[i]["version"]) for i in ids
                 if i in rows and not rows[i]["deleted"]]  # the order the writer adds them in
         segment = PendingSegment(searcher.schema, docs, searcher.reader().doc_count_all())
-        return PendingView(key, segment, dead, self._packed + segment.packed)
+        return PendingView(searcher, ids, segment, dead, self._packed + segment.packed)
 
     # -- searching --------------------------------------------------------------------------------------------
     def _guarded(self, work: Any) -> dict[str, Any]:
@@ -427,10 +426,11 @@ class NeedsCommit(Exception):
 
 @dataclass
 class PendingView:
-    """Saves not yet committed, as the search sees them: the in-memory segment, the committed documents they
-    replace (per segment key) and the packed values by global docnum, committed and pending."""
+    """Saves not yet committed, as one searcher sees them: the in-memory segment, the committed documents
+    they replace (per segment key) and the packed values by global docnum, committed and pending."""
 
-    key: tuple
+    searcher: Any
+    ids: list[str]
     segment: PendingSegment
     dead: dict[Any, np.ndarray]
     packed: list[tuple | None]

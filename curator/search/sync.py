@@ -161,9 +161,7 @@ class IndexSync:
                 if not self._batches or self._batches[0].writing:
                     return
                 batch = self._batches[0]
-                before = read_state(self.store).get("generation")  # before marking it: a failure here leaves
-                batch.writing = True  # the batch for the next writer, never marked as being written by nobody
-                self._locked_until = 0.0
+                before = self._begin(batch)
             ok = self._write_batch(batch)
             with self._lock:
                 self._finish(batch, ok, before)
@@ -186,10 +184,17 @@ class IndexSync:
             if batch.writing:
                 self._written.wait(1.0)  # releases the lock, so the writer thread can finish
                 continue
-            before = read_state(self.store).get("generation")
-            batch.writing = True
-            self._locked_until = 0.0  # a save always tries (and waits a little) for the lock
+            before = self._begin(batch)
             self._finish(batch, self._write_batch(batch), before)
+
+    def _begin(self, batch: Batch) -> str | None:
+        """(Service lock held.) Mark the first batch as being written; the SQLite generation the index state
+        says before it. Read before marking: a failure here leaves the batch for the next writer, never
+        marked as being written by nobody."""
+        before = read_state(self.store).get("generation")
+        batch.writing = True
+        self._locked_until = 0.0  # a save always tries (and waits a little) for the lock
+        return before
 
     def _finish(self, batch: Batch, ok: bool, before: str | None) -> None:
         """(Service lock held.) A batch is committed (``ok``) or queued in SQLite for a later search."""
