@@ -99,3 +99,13 @@ def test_reviews_side_by_side_name_each_criterion_by_its_label(qtbot):
     assert cells[6] == ["sustainability", "2", "–"]  # no label in this rubric: the id
     assert cells[7] == ["Recommends", "Include with changes", "Include"]
     assert cells[8] == ["Comment", "Needs the costs", "–"]
+
+
+def test_a_heading_wrapped_onto_two_lines_is_read_as_one_name(qtbot, review_round):
+    window = open_chair(qtbot, review_round.library)
+    header = window.table.horizontalHeaderItem(SUMMARY_COLUMNS.index("Weighted mean"))
+    assert header.text() == "Weighted\nmean"  # two lines on screen, so the title keeps its width
+    for table, names in ((window.table, SUMMARY_COLUMNS), (window.progress, None)):
+        for c in range(table.columnCount()):
+            name = table.horizontalHeaderItem(c).data(Qt.ItemDataRole.AccessibleTextRole)
+            assert name and "\n" not in name and (names is None or name == names[c])

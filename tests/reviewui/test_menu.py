@@ -25,4 +25,15 @@ def test_review_menu_opens_scoring_and_chair(qtbot, review_round, tmp_path):
     for w in main.review_windows:
         qtbot.waitUntil(lambda w=w: w.runner.pending_writes == 0, timeout=5_000)
         w.close()
+    # the main window still saves and searches after the review windows came and went
+    qtbot.waitUntil(lambda: bool(main.results.ids()), timeout=15_000)
+    case_id = main.results.ids()[0]
+    editor = main.open_editor(case_id)
+    editor.widget_for("organisation").setText("Quillithorpe Health Trust")
+    with qtbot.waitSignal(editor.saved, timeout=10_000):
+        editor.save()
+    editor.close()
+    main.search_box.setText("quillithorpe")
+    qtbot.waitUntil(lambda: main.last_result.get("query") == "quillithorpe", timeout=15_000)
+    assert [h["id"] for h in main.last_result["hits"]] == [case_id]
     main.close()
